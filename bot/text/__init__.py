@@ -1,0 +1,1 @@
+"""Text analysis shared by triage and offer scanning: normalisation and fuzzy phrase matching."""
