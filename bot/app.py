@@ -1,0 +1,207 @@
+"""Builds the python-telegram-bot Application: every handler registered here, in one visible order."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import traceback
+import uuid
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import conversation, guard
+from bot.clock import Clock, SystemClock
+from bot.content.bundle import Content, load_content
+from bot.escalation import handlers as escalation
+from bot.escalation.dispatcher import Dispatcher
+from bot.escalation.service import Escalation
+from bot.escalation.triage import Triage
+from bot.guidance import handlers as guidance
+from bot.guidance import screens
+from bot.i18n.catalogs import I18n
+from bot.offers import handlers as offers
+from bot.offers.service import OfferChecker
+from bot.paths import LOCALES_DIR
+from bot.privacy import handlers as privacy
+from bot.privacy.retention import retention_job
+from bot.services import SERVICES, Context, Services, services
+from bot.settings import Settings
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+LADDER_EVERY = dt.timedelta(seconds=30)
+
+
+class PerChatProcessor(BaseUpdateProcessor):
+    """Many chats at once, but each chat's updates in order: a user's messages reach the operator as sent."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and not lock._waiters:  # noqa: SLF001 - drop idle locks
+                self._locks.pop(chat.id, None)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None, content: Content | None = None) -> Application:  # type: ignore[type-arg]
+    """The whole bot. Tests pass their own clock; the content is loaded (and checked) before anything starts."""
+    content = content or load_content(settings.content_dir)
+    clock = clock or SystemClock()
+    application = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatProcessor())
+        .post_init(lambda app: _post_init(app, settings, content, clock))
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    register_handlers(application, settings)
+    return application
+
+
+def register_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Every handler, in one place. Groups run in order; within a group the first match wins.
+
+    -1  guard: replayed updates and floods stop here, before anything answers.
+     0  operators first (their commands would otherwise read as a user's words), then the users'
+        commands, buttons by prefix, and last the private-message router (bot.conversation).
+    99  after: the update is recorded as handled, so a replay after a crash is skipped.
+    """
+    group = settings.operator_chat_id
+    in_group = filters.Chat(group) if group is not None else filters.UpdateType.MESSAGE & ~filters.ALL
+    operator_place = in_group | filters.ChatType.PRIVATE
+    private = filters.ChatType.PRIVATE
+    handlers: list[Any] = [
+        CommandHandler(["claim", "close", "transfer", "note", "say"], escalation.operator_command, operator_place),
+        CommandHandler("queue", escalation.queue, operator_place),
+        CommandHandler(["oncall", "offcall"], escalation.on_call, operator_place),
+        CommandHandler("stats", privacy.stats_command, operator_place),
+        MessageHandler(in_group & ~filters.COMMAND & ~filters.StatusUpdate.ALL, escalation.group_message),
+        CallbackQueryHandler(escalation.operator_button, pattern=r"^t:"),
+        CommandHandler("start", guidance.start, private),
+        CommandHandler("language", guidance.language, private),
+        CommandHandler("help", escalation.talk, private),
+        CommandHandler("check", offers.check_command, private),
+        CommandHandler("hide", privacy.hide, private),
+        CommandHandler("forget", privacy.forget, private),
+        CommandHandler("silent", privacy.silent, private),
+        CallbackQueryHandler(guidance.menu_button, pattern=r"^(m|lp|l:.+|s:.+)$"),
+        CallbackQueryHandler(escalation.talk, pattern=r"^talk$"),
+        CallbackQueryHandler(escalation.country_button, pattern=r"^c:[A-Z]{2}$"),
+        CallbackQueryHandler(privacy.hide, pattern=r"^hide$"),
+        CallbackQueryHandler(privacy.forget_button, pattern=r"^f:(yes|no)$"),
+        CallbackQueryHandler(offers.button, pattern=r"^o:"),
+        CallbackQueryHandler(guidance.stale_button),
+        MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.private_message),
+        MessageHandler(private & filters.COMMAND, conversation.private_message),
+    ]
+    application.add_handler(TypeHandler(Update, guard.before), group=-1)
+    application.add_handlers(handlers, group=0)
+    application.add_handler(TypeHandler(Update, guard.after), group=99)
+    application.add_error_handler(on_error)
+
+
+async def _post_init(application: Application, settings: Settings, content: Content, clock: Clock) -> None:  # type: ignore[type-arg]
+    store = Store(settings.database, clock)
+    await store.open()
+    i18n = I18n(content.languages, LOCALES_DIR)
+    triage = Triage(content.triage)
+    esc = Escalation(store, content, i18n, settings, clock)
+    labels = {key: category.label for key, category in content.triage.categories.items()}
+    dispatcher = Dispatcher(application.bot, store, content, settings.operator_chat_id, labels)
+    esc.wake = dispatcher.wake
+    application.bot_data[SERVICES] = Services(
+        settings=settings, content=content, i18n=i18n, store=store, clock=clock, triage=triage,
+        flood=guard.FloodGate(settings.user_messages_per_minute), escalation=esc, dispatcher=dispatcher,
+        offers=OfferChecker(content),
+    )  # fmt: skip
+    dispatcher.start()
+    jobs = application.job_queue
+    if jobs is not None:
+        jobs.run_repeating(escalation.ladder_job, interval=LADDER_EVERY, first=1, name="ladder")
+        jobs.run_repeating(retention_job, interval=dt.timedelta(hours=1), first=5, name="retention")
+    await _set_profile(application, content, i18n)
+
+
+async def _set_profile(application: Application, content: Content, i18n: I18n) -> None:  # type: ignore[type-arg]
+    """The bot's name, descriptions and commands per language, from content (an NGO may want a neutral face)."""
+    bot = application.bot
+    try:
+        for language in content.languages.languages:
+            t = i18n[language.code]
+            code = language.code if len(language.code) == 2 else None
+            if code is None:
+                continue  # Telegram knows languages by two-letter codes only; uzc users see the uz face
+            profile = content.profile
+            await bot.set_my_name(t.text(profile.name), language_code=code)
+            await bot.set_my_short_description(t.text(profile.short_description), language_code=code)
+            await bot.set_my_description(t.text(profile.description), language_code=code)
+            commands = [BotCommand(name, t.text(text)) for name, text in profile.commands.items()]
+            await bot.set_my_commands(commands, language_code=code)
+    except TelegramError as error:
+        log.warning("could not set the bot's profile: %s", type(error).__name__)
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    svc = application.bot_data.get(SERVICES)
+    if isinstance(svc, Services):
+        await svc.dispatcher.stop()
+        await svc.store.close()
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log a trace id and the kind of update, never its text; tell the user sorry, with the main menu."""
+    trace = uuid.uuid4().hex[:12]
+    kind = next((name for name in ("message", "edited_message", "callback_query", "channel_post", "my_chat_member")
+                 if isinstance(update, Update) and getattr(update, name, None)), type(update).__name__)  # fmt: skip
+    error = context.error
+    frames = traceback.extract_tb(error.__traceback__) if error else []
+    where = ", ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-4:])
+    log.error("trace %s: %s while handling %s at %s", trace, type(error).__name__, kind, where)
+    if not isinstance(update, Update) or update.effective_chat is None or update.effective_chat.type != "private":
+        return
+    try:
+        svc = services(context)
+        async with svc.store.read() as tx:
+            user = await tx.users.get(update.effective_chat.id)
+        t = svc.i18n.get(user.lang if user else None) or svc.default_translator()
+        notice = t.gettext("Sorry, something went wrong on our side. Here is the main menu.")
+        await context.bot.send_message(update.effective_chat.id, notice + "\n\n" + t.text(svc.content.guidance.welcome),
+                                       reply_markup=screens.main_menu(svc.content, t).markup())  # fmt: skip
+    except Exception as apology_error:  # the apology must never raise in its turn
+        log.error("trace %s: could not apologise (%s)", trace, type(apology_error).__name__)

@@ -1,0 +1,179 @@
+"""The `helpline` command: run the bot, talk to it locally, check content, try the analysers, back up."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from bot.content.problems import ContentError
+from bot.settings import Settings, SettingsError, load_settings
+from bot.yamlfile import YamlError
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _lines(source: str) -> Iterator[str]:
+    stream = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")  # noqa: SIM115
+    with stream:
+        yield from (line.rstrip("\n") for line in stream)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_application
+    from bot.logs import setup_logging
+    from bot.runner import run_polling, run_webhook, stop_on_signals
+
+    token = settings.token()
+    if settings.operator_chat_id is None:
+        raise SettingsError("HELPLINE_OPERATOR_CHAT_ID is not set: urgent messages would reach nobody")
+    setup_logging(settings.log_level, settings.log_format, [token])
+    application = build_application(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        if args.webhook:
+            await run_webhook(application, settings, args.webhook, stop)
+        else:
+            await run_polling(application, stop)
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.standin.terminal import run_terminal_chat
+
+    return asyncio.run(run_terminal_chat(settings, lang=args.lang, payload=args.start, operator=args.operator))
+
+
+def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content.bundle import check_content
+
+    content_dir = Path(args.dir) if args.dir else settings.content_dir
+    _, problems = check_content(content_dir)
+    for problem in problems:
+        print(f"{content_dir.name}/{problem}")
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    print(f"content check: {errors} errors, {warnings} warnings in {content_dir}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_content_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content.schema import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(path)
+    return 0
+
+
+def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content.bundle import load_content
+    from bot.escalation.triage import Triage, triage_lines
+
+    triage = Triage(load_content(settings.content_dir).triage)
+    for result in triage_lines(_lines(args.file), triage):
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print(f"{'URGENT' if result['urgent'] else 'normal'}\t{result['category'] or '-'}\t{result['lang'] or '-'}"
+                  f"\t{result['matched'] or ''}")  # fmt: skip
+    return 0
+
+
+def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content.bundle import load_content
+    from bot.offers.service import OfferChecker
+
+    checker = OfferChecker(load_content(settings.content_dir))
+    for name in args.files:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        if args.json:
+            print(json.dumps(checker.json(name, text, args.lang), ensure_ascii=False))
+        else:
+            print(checker.report(name, text, args.lang))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.database import backup_file
+
+    target = Path(args.path)
+    if target.exists():
+        print(f"{target} exists already; choose a new file", file=sys.stderr)
+        return 2
+    backup_file(settings.database, target)
+    print(f"backed up {settings.database} to {target}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="helpline", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the bot against Telegram (long polling, or --webhook URL)")
+    run.add_argument("--webhook", metavar="URL", help="serve Telegram's webhook at this public URL")
+    run.set_defaults(handler=cmd_run)
+
+    chat = commands.add_parser("chat", help="talk to the whole bot in this terminal, with no token and no network")
+    chat.add_argument("--lang", help="your Telegram language code (kk, ru, uz …)")
+    chat.add_argument("--start", default="", help="a leaflet's deep-link payload, e.g. kk-border1")
+    chat.add_argument("--operator", action="store_true", help="start as an operator in the operators' group")
+    chat.set_defaults(handler=cmd_chat)
+
+    content = commands.add_parser("content", help="check the content, or export its JSON Schema")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="report every problem with file, line and language")
+    check.add_argument("--dir", help="the content folder (default: HELPLINE_CONTENT_DIR)")
+    check.set_defaults(handler=cmd_content_check)
+    schema = content_commands.add_parser("schema", help="write JSON Schemas for editors")
+    schema.add_argument("--out", default="content/schema", help="folder for the schema files")
+    schema.set_defaults(handler=cmd_content_schema)
+
+    triage = commands.add_parser("triage", help="classify messages, one a line, as urgent or not")
+    triage.add_argument("file", help="a file, or - for standard input")
+    triage.add_argument("--json", action="store_true", help="one JSON object a line")
+    triage.set_defaults(handler=cmd_triage)
+
+    offer = commands.add_parser("check-offer", help="scan job offers for warning signs")
+    offer.add_argument("files", nargs="+", help="files, or - for standard input")
+    offer.add_argument("--json", action="store_true", help="one JSON object a file")
+    offer.add_argument("--lang", help="the language of the report (kk, ru, uz, uzc)")
+    offer.set_defaults(handler=cmd_check_offer)
+
+    backup = commands.add_parser("backup", help="a consistent copy of the database, while the bot runs")
+    backup.add_argument("path", help="the new file")
+    backup.set_defaults(handler=cmd_backup)
+
+    for register in _extra_commands():
+        register(commands)
+    return root
+
+
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    from bot.leaflets.cli import register_leaflet_commands
+    from bot.stats.cli import register_stats_command
+
+    return [register_leaflet_commands, register_stats_command]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return int(args.handler(args, settings))
+    except SettingsError as error:
+        print(f"helpline: {error}", file=sys.stderr)
+        return 2
+    except (ContentError, YamlError) as error:
+        print(f"helpline: the content has errors; run `helpline content check`:\n{error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

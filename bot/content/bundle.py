@@ -1,0 +1,144 @@
+"""Load every content file, validate it, and report each problem with file, line and language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from bot.content.contacts import Contacts
+from bot.content.findings import Finding
+from bot.content.guidance import Guidance
+from bot.content.operators import CannedAnswers, EscalationTexts, Profile, Rota
+from bot.content.problems import ContentError, Problem
+from bot.content.text import Localized
+from bot.i18n.languages import Languages, load_languages
+from bot.i18n.transliterate import latin_to_cyrillic
+from bot.yamlfile import LineMap, PathKey, YamlError, load_yaml
+
+TRANSLITERATIONS: dict[str, Callable[[str], str]] = {"uz_latn_to_cyrl": latin_to_cyrillic}
+
+
+@dataclass(frozen=True)
+class Content:
+    """All content, validated. Field names match the files' names."""
+
+    languages: Languages
+    guidance: Guidance
+    contacts: Contacts
+    canned: CannedAnswers
+    escalation: EscalationTexts
+    profile: Profile
+    rota: Rota
+
+
+# Files that may be missing: their model's defaults apply.
+_OPTIONAL = {"rota"}
+
+
+def _files() -> dict[str, type[BaseModel]]:
+    hints = {"guidance": Guidance, "contacts": Contacts, "canned": CannedAnswers,
+             "escalation": EscalationTexts, "profile": Profile, "rota": Rota}  # fmt: skip
+    return {field.name: hints[field.name] for field in fields(Content) if field.name in hints}
+
+
+def _cross_findings(content: Content) -> Iterator[tuple[str, Finding]]:
+    """Checks that need more than one file (and each model's own checks)."""
+    yield from (("guidance", f) for f in content.guidance.findings(set(content.contacts.countries)))
+    yield from (("contacts", f) for f in content.contacts.findings())
+    yield from (("canned", f) for f in content.canned.findings())
+    yield from (("profile", f) for f in content.profile.findings())
+    yield from (("rota", f) for f in content.rota.findings())
+
+
+def _localized(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Localized]]:
+    """Every text in a model, with its path in the YAML."""
+    if isinstance(value, Localized):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from _localized(getattr(value, name), (*path, field.alias or name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _localized(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _localized(item, (*path, index))
+
+
+def _translation_findings(model: BaseModel, languages: Languages) -> Iterator[Finding]:
+    required = languages.content_codes
+    for path, text in _localized(model, ()):
+        for code in required:
+            if not text.get(code):
+                yield Finding(path, "missing translation", lang=code)
+        for code in text.root:
+            if code not in required:
+                yield Finding((*path, code), f"unknown language {code!r} (languages: {', '.join(required)})", code)
+        for language in languages.languages:
+            value = text.get(language.source)
+            if value is None:
+                continue
+            if language.transliteration:
+                value = TRANSLITERATIONS[language.transliteration](value)
+            if len(value) > text.max_chars:
+                yield Finding(
+                    (*path, language.source),
+                    f"{len(value)} characters; {text.max_chars} at most here",
+                    lang=language.code,
+                )
+
+
+def _validation_problems(file: str, error: ValidationError, lines: LineMap) -> Iterator[Problem]:
+    for item in error.errors():
+        location = tuple(part for part in item["loc"] if not str(part).startswith("function-"))
+        where = ".".join(str(part) for part in location)
+        lang = next((str(p) for p in location if isinstance(p, str) and len(p) in (2, 3) and p.islower()), None)
+        yield Problem(file, lines.line(location), f"{where}: {item['msg']}" if where else item["msg"], lang)
+
+
+def check_content(content_dir: Path, languages: Languages | None = None) -> tuple[Content | None, list[Problem]]:
+    """Everything wrong with the content, and the content itself when nothing is an error."""
+    languages = languages or load_languages()
+    loaded: dict[str, BaseModel] = {}
+    line_maps: dict[str, LineMap] = {}
+    problems: list[Problem] = []
+    for name, model in _files().items():
+        file = f"{name}.yaml"
+        path = content_dir / file
+        if not path.exists() and name in _OPTIONAL:
+            loaded[name], line_maps[name] = model(), LineMap({})
+            continue
+        try:
+            data, line_maps[name] = load_yaml(path)
+            loaded[name] = model.model_validate(data if data is not None else {})
+        except YamlError as error:
+            problems.append(Problem(file, None, str(error).split(": ", 1)[-1]))
+            continue
+        except ValidationError as error:
+            problems.extend(_validation_problems(file, error, line_maps[name]))
+            continue
+        for finding in _translation_findings(loaded[name], languages):
+            problems.append(_problem(file, finding, line_maps[name]))
+    if len(loaded) < len(_files()):
+        return None, sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
+    content = Content(languages=languages, **loaded)  # type: ignore[arg-type]
+    for name, finding in _cross_findings(content):
+        problems.append(_problem(f"{name}.yaml", finding, line_maps[name]))
+    has_errors = any(problem.severity == "error" for problem in problems)
+    return (None if has_errors else content), sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
+
+
+def _problem(file: str, finding: Finding, lines: LineMap) -> Problem:
+    return Problem(file, lines.line(finding.path), finding.message, finding.lang, finding.severity)
+
+
+def load_content(content_dir: Path, languages: Languages | None = None) -> Content:
+    """The validated content, or ContentError listing every error (warnings are left to `content check`)."""
+    content, problems = check_content(content_dir, languages)
+    if content is None:
+        raise ContentError(problems)
+    return content

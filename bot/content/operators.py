@@ -1,0 +1,134 @@
+"""What the operator side needs from content: canned answers, the texts of an escalation, the rota."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.content.findings import Finding
+from bot.content.text import Localized
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class CannedAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str  # in English, for operators who may not read the user's language
+    text: Localized
+
+
+class CannedAnswers(BaseModel):
+    """Prepared answers an operator sends with /say KEY, in the user's language (content/canned.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, CannedAnswer]
+
+    def findings(self) -> Iterator[Finding]:
+        for key in self.answers:
+            if not key.replace("_", "").isalnum() or not key.isascii() or key != key.lower():
+                yield Finding(("answers", key), f"answer key {key!r}: use a-z and _ so operators can type /say {key}")
+
+
+class Shift(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    days: list[Weekday]
+    start: dt.time = Field(alias="from")
+    end: dt.time = Field(alias="to")
+    operators: list[int] = []  # Telegram user ids of operators on duty in this shift
+
+    def covers(self, moment: dt.datetime) -> bool:
+        day = WEEKDAYS[moment.weekday()]
+        return day in self.days and self.start <= moment.time() < self.end
+
+
+class Rota(BaseModel):
+    """Helpline hours and who is on duty (content/rota.yaml). Operators may also go on call by hand."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = "Asia/Almaty"
+    shifts: list[Shift] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use a name such as Asia/Almaty") from None
+        return value
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def on_duty(self, moment: dt.datetime) -> set[int]:
+        local = moment.astimezone(self.zone)
+        return {operator for shift in self.shifts if shift.covers(local) for operator in shift.operators}
+
+    def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
+        """When the next shift starts (in the rota's zone), looking a week ahead; None without shifts."""
+        local = moment.astimezone(self.zone)
+        starts = []
+        for offset in range(8):
+            day = (local + dt.timedelta(days=offset)).date()
+            for shift in self.shifts:
+                if WEEKDAYS[day.weekday()] in shift.days:
+                    start = dt.datetime.combine(day, shift.start, tzinfo=self.zone)
+                    if start > local:
+                        starts.append(start)
+        return min(starts, default=None)
+
+    def findings(self) -> Iterator[Finding]:
+        for index, shift in enumerate(self.shifts):
+            if shift.end <= shift.start:
+                yield Finding(("shifts", index), "a shift must end after it starts (split a night shift in two)")
+
+
+class EscalationTexts(BaseModel):
+    """What a user reads when a person is being called (content/escalation.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alerted: Localized  # a person has been told; they will write here
+    danger: Localized  # if in immediate danger, call … (the numbers follow)
+    meanwhile: Localized  # what to do while waiting
+    can_hide: Localized  # this chat can be hidden
+    nobody_on_duty: Localized  # {when} is filled in
+    long_wait: Localized  # sent when nobody has claimed the ticket for a while
+    ask_country: Localized  # which country are you in? (buttons follow)
+    closed: Localized  # the conversation with the operator has ended
+    talk_intro: Localized  # "Talk to a person": write what happened
+
+
+class Profile(BaseModel):
+    """The bot's face in Telegram, per language (content/profile.yaml): an NGO may choose a neutral one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Localized
+    short_description: Localized
+    description: Localized
+    commands: dict[str, Localized]
+
+    def findings(self) -> Iterator[Finding]:
+        limits = {"name": (self.name, 64), "short_description": (self.short_description, 120),
+                  "description": (self.description, 512)}  # fmt: skip
+        for field, (text, limit) in limits.items():
+            for code, value in text.root.items():
+                if len(value) > limit:
+                    yield Finding((field, code), f"{len(value)} characters; Telegram allows {limit}", lang=code)
+        for command, text in self.commands.items():
+            if not command.isascii() or not command.replace("_", "").isalnum() or len(command) > 32:
+                yield Finding(("commands", command), f"command {command!r}: use a-z, 0-9 and _, 32 at most")
+            for code, value in text.root.items():
+                if len(value) > 256:
+                    yield Finding(("commands", command, code), "a command description allows 256 characters", code)

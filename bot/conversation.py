@@ -1,0 +1,51 @@
+"""Where a user's private message goes. The order matters, and is written down here once:
+
+1. a live ticket: the message goes to the operator, and menus stay out of the way;
+2. the user asked to talk to a person, or the text signals danger: it opens a ticket;
+3. the user is checking a job offer, or forwarded or pasted one: it is scanned;
+4. anything else: the main menu, with one line on how to reach a person.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.escalation import handlers as escalation
+from bot.guidance import screens
+from bot.guidance.handlers import not_understood
+from bot.messaging import remember, session, show
+from bot.offers import handlers as offers
+from bot.services import Context, services
+
+
+async def private_message(update: Update, context: Context) -> None:
+    svc = services(context)
+    message = update.effective_message
+    assert message is not None  # noqa: S101 - registered for private messages only
+    user, t = await session(context, update)
+    await remember(svc, user.chat_id, message.message_id)
+    async with svc.store.read() as tx:
+        live = await tx.tickets.live_for_user(user.id)
+    if live is not None:
+        await escalation.escalation(context).user_message(user, live, escalation.incoming(update, message))
+        return
+    text = message.text or message.caption or ""
+    verdict = svc.triage.classify(text, lang_hint=user.lang) if text else None
+    if user.lang is None:
+        # Someone in danger may write before choosing a language: take the one they wrote in.
+        guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
+        if guessed is None:
+            await show(context, user.chat_id, screens.language_picker(svc.translators()))
+            return
+        async with svc.store.tx() as tx:
+            await tx.users.update(user.chat_id, lang=guessed)
+        user, t = await session(context, update)
+    assert t is not None  # noqa: S101 - a language is set above
+    if user.awaiting == escalation.AWAITING_TICKET or (verdict is not None and verdict.urgent):
+        urgent = bool(verdict and verdict.urgent)
+        await escalation.relay_or_open(update, context, user, urgent=urgent,
+                                       category=verdict.category if verdict and urgent else None)  # fmt: skip
+        return
+    if await offers.maybe_scan(update, context, user, t):
+        return
+    await not_understood(update, context, t, svc)

@@ -1,0 +1,206 @@
+"""Telegram handlers of the escalation queue: thin; the work is in bot.escalation.service."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+
+from bot.escalation.service import Escalation, Incoming, OperatorAction
+from bot.guidance.screens import footer
+from bot.messaging import remember, session, show
+from bot.services import Context, services
+from bot.storage.tickets import Ticket
+from bot.storage.users import User
+from bot.ui import COUNTRY, OPERATOR, Screen
+
+log = logging.getLogger(__name__)
+
+AWAITING_TICKET = "ticket"
+
+
+def escalation(context: Context) -> Escalation:
+    found = services(context).escalation
+    assert found is not None  # noqa: S101 - built in post_init
+    return found
+
+
+def incoming(update: Update, message: Message) -> Incoming:
+    return Incoming(update.update_id, message.chat_id, message.message_id, message_kind(message),
+                    message.text or message.caption)  # fmt: skip
+
+
+def message_kind(message: Message) -> str:
+    for kind in ("text", "photo", "voice", "video", "video_note", "audio", "document", "location", "sticker",
+                 "contact", "animation", "poll", "venue"):  # fmt: skip
+        if getattr(message, kind, None):
+            return kind
+    return "other"
+
+
+# -- users ------------------------------------------------------------------------------------------
+
+
+async def talk(update: Update, context: Context) -> None:
+    """"Talk to a person" or /help: ask what happened; the next message opens a ticket (not this tap,
+    so that idle taps never fill the operators' group with empty topics)."""
+    svc = services(context)
+    user, t = await session(context, update)
+    t = t or svc.i18n[svc.content.languages.codes[0]]
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    elif update.effective_message is not None:
+        await remember(svc, user.chat_id, update.effective_message.message_id)
+    async with svc.store.tx() as tx:
+        live = await tx.tickets.live_for_user(user.id)
+        if live is None:
+            await tx.users.update(user.chat_id, awaiting=AWAITING_TICKET)
+    text = t.gettext("A person from the helpline is reading your messages. Write here.") if live else (
+        t.text(svc.content.escalation.talk_intro)
+        + "\n\n"
+        + escalation(context).danger_numbers(t, user.country)
+    )
+    await show(context, user.chat_id, Screen(text, footer(t, None)))
+
+
+async def relay_or_open(update: Update, context: Context, user: User, *, urgent: bool,
+                        category: str | None, kind: str = "help") -> Ticket | None:  # fmt: skip
+    message = update.effective_message
+    assert message is not None  # noqa: S101
+    return await escalation(context).open_ticket(user, incoming(update, message), update_id=update.update_id,
+                                                 urgent=urgent, category=category, kind=kind)  # fmt: skip
+
+
+async def country_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None  # noqa: S101
+    user, _ = await session(context, update)
+    screen = await escalation(context).set_country(user, query.data.removeprefix(COUNTRY))
+    await query.answer()
+    if screen is not None:
+        await show(context, user.chat_id, screen)
+
+
+# -- operators --------------------------------------------------------------------------------------
+
+
+async def _ticket_here(context: Context, message: Message) -> Ticket | None:
+    """The ticket a group message belongs to: its forum topic, or the card or relay it replies to."""
+    svc = services(context)
+    async with svc.store.read() as tx:
+        if message.is_topic_message and message.message_thread_id is not None:
+            found = await tx.tickets.by_thread(message.message_thread_id)
+            if found is not None:
+                return found
+        if message.reply_to_message is not None:
+            return await tx.tickets.by_group_message(message.reply_to_message.message_id)
+    return None
+
+
+async def _ticket_and_rest(context: Context, message: Message) -> tuple[int | None, list[str]]:
+    """`/close 12 reason` anywhere, or `/close reason` inside a ticket's topic."""
+    args = list(context.args or [])
+    here = await _ticket_here(context, message)
+    if args and args[0].lstrip("#").isdigit() and (here is None or int(args[0].lstrip("#")) == here.id):
+        return int(args.pop(0).lstrip("#")), args
+    return (here.id if here else None), args
+
+
+async def _operator(update: Update, context: Context, action: str) -> int | None:
+    """The operator's id, or None after refusing someone who is not one."""
+    sender = update.effective_user
+    esc = escalation(context)
+    if sender is not None and esc.is_operator(sender.id):
+        return sender.id
+    await esc.refuse(sender.id if sender else None, action)
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text("Only the helpline's operators can do this.")
+    return None
+
+
+async def operator_command(update: Update, context: Context) -> None:
+    """/claim, /close [reason], /transfer, /note TEXT, /say KEY: on the ticket of this topic or reply."""
+    message = update.effective_message
+    assert message is not None and message.text is not None  # noqa: S101
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    operator = await _operator(update, context, command)
+    if operator is None:
+        return
+    ticket_id, rest = await _ticket_and_rest(context, message)
+    if ticket_id is None:
+        await message.reply_text(f"Which ticket? Use /{command} in its topic, as a reply to its card, "
+                                 f"or /{command} NUMBER.")  # fmt: skip
+        return
+    esc = escalation(context)
+    if command in ("claim", "close", "transfer"):
+        action: OperatorAction = command  # type: ignore[assignment]
+        reply = await esc.act(ticket_id, operator, action, " ".join(rest) or None)
+    elif command == "note":
+        reply = await esc.note(ticket_id, operator, " ".join(rest)) if rest else "Write the note after /note."
+    else:
+        reply = await esc.say(ticket_id, operator, rest[0]) if rest else await esc.say(ticket_id, operator, "")
+    await message.reply_text(reply)
+
+
+async def operator_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None  # noqa: S101
+    action, _, number = query.data.removeprefix(OPERATOR).partition(":")
+    operator = await _operator_for_button(update, context, action)
+    if operator is None:
+        return
+    if action not in ("claim", "close", "transfer") or not number.isdigit():
+        await query.answer("This button is out of date.")
+        return
+    reply = await escalation(context).act(int(number), operator, action)  # type: ignore[arg-type]
+    await query.answer(reply[:200])
+
+
+async def _operator_for_button(update: Update, context: Context, action: str) -> int | None:
+    query = update.callback_query
+    assert query is not None  # noqa: S101
+    esc = escalation(context)
+    if esc.is_operator(query.from_user.id):
+        return query.from_user.id
+    await esc.refuse(query.from_user.id, action)
+    await query.answer("Only the helpline's operators can do this.", show_alert=True)
+    return None
+
+
+async def queue(update: Update, context: Context) -> None:
+    message = update.effective_message
+    assert message is not None  # noqa: S101
+    if await _operator(update, context, "queue") is not None:
+        await message.reply_text(await escalation(context).queue())
+
+
+async def on_call(update: Update, context: Context) -> None:
+    message = update.effective_message
+    assert message is not None and message.text is not None  # noqa: S101
+    operator = await _operator(update, context, "oncall")
+    if operator is not None:
+        going_on = message.text.lstrip("/").lower().startswith("oncall")
+        await message.reply_text(await escalation(context).set_on_call(operator, going_on))
+
+
+async def group_message(update: Update, context: Context) -> None:
+    """An operator wrote in a ticket's topic (or replied to its card): it goes to the user."""
+    message = update.effective_message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return
+    ticket = await _ticket_here(context, message)
+    if ticket is None:
+        return  # talk among operators
+    esc = escalation(context)
+    if not esc.is_operator(message.from_user.id):
+        await esc.refuse(message.from_user.id, "answer", ticket.id)
+        return
+    if ticket.state == "closed":
+        await message.reply_text(f"Ticket #{ticket.id} is closed; the user will not get this.")
+        return
+    await esc.operator_message(ticket, message.from_user.id, incoming(update, message))
+
+
+async def ladder_job(context: Context) -> None:
+    await escalation(context).ladder()

@@ -1,0 +1,334 @@
+"""The escalation queue as plain Python: every state change and the messages it causes, in one transaction.
+
+Handlers call this; it never talks to Telegram. What must reach someone is written to the outbox in the
+same transaction as the change, and the dispatcher delivers it. So an acknowledged message is stored,
+and a replayed update (after a crash) changes nothing: its id is recorded in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.clock import Clock
+from bot.content.bundle import Content
+from bot.escalation.cards import new_pseudonym, queue_text
+from bot.guidance.screens import footer
+from bot.i18n.catalogs import I18n, Translator
+from bot.settings import Settings
+from bot.storage import Store, Tx
+from bot.storage.tickets import Ticket
+from bot.storage.users import User
+from bot.ui import COUNTRY, Button, Screen
+
+log = logging.getLogger(__name__)
+
+OperatorAction = Literal["claim", "close", "transfer"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message as the queue needs it, free of Telegram types."""
+
+    update_id: int
+    chat_id: int
+    message_id: int
+    kind: str  # text, photo, voice, document, location, video, audio, sticker, other
+    text: str | None  # the text or the caption
+
+
+class Escalation:
+    def __init__(self, store: Store, content: Content, i18n: I18n, settings: Settings, clock: Clock) -> None:
+        self.store = store
+        self.content = content
+        self.i18n = i18n
+        self.settings = settings
+        self.clock = clock
+        self.group = settings.operator_chat_id
+        self.wake: Callable[[], None] = lambda: None  # the dispatcher sets this to be told of new rows
+
+    # -- the user's side ---------------------------------------------------------------------------
+
+    async def open_ticket(
+        self, user: User, incoming: Incoming | None, *, update_id: int, urgent: bool, category: str | None,
+        kind: str = "help",
+    ) -> Ticket | None:  # fmt: skip
+        """Write the ticket, its first message and every message it causes; None for a replayed update."""
+        lang = user.lang or self.content.languages.codes[0]
+        t = self.i18n[lang]
+        async with self.store.tx() as tx:
+            if not await tx.users.first_time(update_id):
+                return None
+            existing = await tx.tickets.live_for_user(user.id)
+            if existing is not None:
+                if incoming is not None:
+                    await self._user_message(tx, existing, incoming)
+                return existing
+            ticket = await tx.tickets.create(
+                user_id=user.id, urgent=urgent, kind=kind, category=category, lang=lang,
+                source=user.source, country=user.country, pseudonym=new_pseudonym(),
+            )  # fmt: skip
+            if incoming is not None:
+                await tx.tickets.add_message(ticket.id, "user", incoming.kind, incoming.text,
+                                             chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
+            await tx.users.update(user.chat_id, awaiting=None)
+            on_duty = await self._on_duty(tx)
+            ack = self.first_answer(t, user.country, bool(on_duty))
+            await self._to_user(tx, user, ack, ticket.id)
+            if self.group is not None:
+                await tx.outbox.add(self.group, "card", {}, ticket.id)
+            for operator in sorted(on_duty):
+                await self._ping(tx, operator, ticket, "New")
+        self.wake()
+        log.info("ticket %s opened (urgent=%s, category=%s)", ticket.id, urgent, category)
+        return ticket
+
+    async def user_message(self, user: User, ticket: Ticket, incoming: Incoming) -> bool:
+        """A later message from the user goes to the ticket's topic. False for a replayed update."""
+        async with self.store.tx() as tx:
+            if not await tx.users.first_time(incoming.update_id):
+                return False
+            await self._user_message(tx, ticket, incoming)
+        self.wake()
+        return True
+
+    async def _user_message(self, tx: Tx, ticket: Ticket, incoming: Incoming) -> None:
+        await tx.tickets.add_message(ticket.id, "user", incoming.kind, incoming.text,
+                                     chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
+        if self.group is not None:
+            payload = {"from_chat_id": incoming.chat_id, "message_id": incoming.message_id}
+            await tx.outbox.add(self.group, "group_copy", payload, ticket.id)
+
+    async def set_country(self, user: User, country: str) -> Screen | None:
+        """The user said where they are: store it, and show that country's emergency numbers."""
+        if self.content.contacts.country(country) is None or user.lang is None:
+            return None
+        async with self.store.tx() as tx:
+            await tx.users.update(user.chat_id, country=country)
+            ticket = await tx.tickets.live_for_user(user.id)
+            if ticket is not None:
+                await tx.tickets.set_fields(ticket.id, country=country)
+                if self.group is not None:
+                    await tx.outbox.add(self.group, "card_refresh", {}, ticket.id)
+        self.wake()
+        t = self.i18n[user.lang]
+        return Screen(self.danger_numbers(t, country), footer(t, None))
+
+    # -- what the user reads ------------------------------------------------------------------------
+
+    def danger_numbers(self, t: Translator, country: str | None) -> str:
+        """If in danger now, whom to call: the user's country when known, else every country we cover."""
+        texts = self.content.escalation
+        known = self.content.contacts.country(country)
+        if known is not None:
+            numbers = ", ".join(f"{c.number} ({t.text(c.label)})" for c in known.urgent())
+            return f"{t.text(texts.danger)}\n{numbers}" if numbers else t.text(texts.danger)
+        lines = []
+        for place in self.content.contacts.countries.values():
+            numbers = ", ".join(contact.number for contact in place.urgent())
+            if numbers:
+                lines.append(f"• {t.text(place.name)}: {numbers}")
+        return t.text(texts.danger) + "\n" + "\n".join(lines)
+
+    def first_answer(self, t: Translator, country: str | None, anyone_on_duty: bool) -> Screen:
+        texts = self.content.escalation
+        parts = [t.text(texts.alerted)]
+        if not anyone_on_duty:
+            opening = self.content.rota.next_opening(self.clock.now())
+            when = (t.datetime(opening, self.content.rota.zone) + f" ({self.content.rota.timezone})" if opening
+                    else t.gettext("as soon as someone is free"))  # fmt: skip
+            parts.append(t.text(texts.nobody_on_duty).format(when=when))
+        parts += [self.danger_numbers(t, country), t.text(texts.meanwhile), t.text(texts.can_hide)]
+        rows: list[list[Button]] = []
+        if country is None:
+            countries = list(self.content.contacts.countries.items())
+            buttons = [Button(t.text(c.name), COUNTRY + code) for code, c in countries if c.urgent()]
+            rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        rows.append([Button(t.gettext("Hide this chat"), "hide")])
+        return Screen("\n\n".join(parts), rows)
+
+    async def _to_user(self, tx: Tx, user: User, screen: Screen, ticket_id: int | None) -> None:
+        payload = {"chat_id": user.chat_id, "text": screen.text, "silent": user.silent,
+                   "rows": [[[b.text, b.data] for b in row] for row in screen.rows]}  # fmt: skip
+        await tx.outbox.add(user.chat_id, "user_text", payload, ticket_id)
+
+    # -- the operators' side ------------------------------------------------------------------------
+
+    def is_operator(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.operator_ids
+
+    async def refuse(self, actor_id: int | None, action: str, ticket_id: int | None = None) -> None:
+        """Someone who is not an operator tried to act: refuse, log and audit (no names kept)."""
+        log.warning("refused %s by a non-operator (id %s)", action, actor_id)
+        async with self.store.tx() as tx:
+            await tx.tickets.audit(ticket_id, actor_id, "refused", action)
+
+    async def operator_message(self, ticket: Ticket, operator_id: int, incoming: Incoming) -> bool:
+        """An operator wrote in the ticket's topic: it goes to the user. False for a replayed update."""
+        async with self.store.tx() as tx:
+            if not await tx.users.first_time(incoming.update_id):
+                return False
+            current = await tx.tickets.get(ticket.id)
+            if current is None or current.state == "closed" or current.user_id is None:
+                return False
+            user = await tx.users.by_id(current.user_id)
+            if user is None:
+                return False
+            if current.state == "open":
+                await tx.tickets.claim(current.id, operator_id)
+                await tx.tickets.audit(current.id, operator_id, "claimed", "by answering")
+                await self._refresh(tx, current.id)
+            await tx.tickets.add_message(current.id, "operator", incoming.kind, incoming.text,
+                                         message_id=incoming.message_id, operator_id=operator_id)  # fmt: skip
+            await tx.tickets.operator_answered(current.id)
+            await tx.tickets.audit(current.id, operator_id, "answered", incoming.kind)
+            payload = {"chat_id": user.chat_id, "from_chat_id": incoming.chat_id,
+                       "message_id": incoming.message_id, "silent": user.silent}  # fmt: skip
+            await tx.outbox.add(user.chat_id, "user_copy", payload, current.id)
+        self.wake()
+        return True
+
+    async def act(self, ticket_id: int, operator_id: int, action: OperatorAction, reason: str | None = None) -> str:
+        """Claim, close or transfer a ticket; returns a line for the operator."""
+        async with self.store.tx() as tx:
+            ticket = await tx.tickets.get(ticket_id)
+            if ticket is None:
+                return f"There is no ticket #{ticket_id}."
+            if ticket.state == "closed":
+                return f"Ticket #{ticket_id} is closed already."
+            if action == "claim":
+                if ticket.state == "claimed" and ticket.operator_id != operator_id:
+                    return f"Ticket #{ticket_id} is claimed by operator {ticket.operator_id}; /transfer it first."
+                await tx.tickets.claim(ticket_id, operator_id)
+                reply = f"Ticket #{ticket_id} is yours. Write here to answer; /note for notes; /say KEY for answers."
+            elif action == "close":
+                await tx.tickets.close(ticket_id, reason)
+                await self._tell_user_closed(tx, ticket)
+                reply = f"Ticket #{ticket_id} is closed."
+            else:
+                await tx.tickets.unclaim(ticket_id)
+                reply = await self._transfer(tx, ticket, operator_id)
+            await tx.tickets.audit(ticket_id, operator_id, action, reason)
+            await self._refresh(tx, ticket_id)
+        self.wake()
+        return reply
+
+    async def _transfer(self, tx: Tx, ticket: Ticket, operator_id: int) -> str:
+        """Back to the queue, with the internal notes carried across; the user is told nothing."""
+        notes = await tx.tickets.messages(ticket.id, "note")
+        summary = "\n".join(f"• {note.text}" for note in notes if note.text) or "(no notes)"
+        text = f"Ticket #{ticket.id} was handed over by operator {operator_id}. Notes so far:\n{summary}"
+        if self.group is not None:
+            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        for operator in sorted(await self._on_duty(tx) - {operator_id}):
+            await self._ping(tx, operator, ticket, "Handed over")
+        return f"Ticket #{ticket.id} is back in the queue."
+
+    async def _tell_user_closed(self, tx: Tx, ticket: Ticket) -> None:
+        if ticket.user_id is None:
+            return
+        user = await tx.users.by_id(ticket.user_id)
+        if user is not None:
+            t = self.i18n[ticket.lang]
+            await self._to_user(tx, user, Screen(t.text(self.content.escalation.closed), footer(t, None)), ticket.id)
+
+    async def note(self, ticket_id: int, operator_id: int, text: str) -> str:
+        async with self.store.tx() as tx:
+            if await tx.tickets.get(ticket_id) is None:
+                return f"There is no ticket #{ticket_id}."
+            await tx.tickets.add_message(ticket_id, "note", "text", text, operator_id=operator_id)
+            await tx.tickets.audit(ticket_id, operator_id, "note")
+        return f"Note kept on ticket #{ticket_id}; the user does not see it."
+
+    async def say(self, ticket_id: int, operator_id: int, key: str) -> str:
+        """Send a prepared answer in the user's language (operators may not speak it)."""
+        answer = self.content.canned.answers.get(key)
+        if answer is None:
+            keys = ", ".join(sorted(self.content.canned.answers))
+            return f"No answer called {key!r}. Answers: {keys}"
+        async with self.store.tx() as tx:
+            ticket = await tx.tickets.get(ticket_id)
+            if ticket is None or ticket.state == "closed" or ticket.user_id is None:
+                return f"Ticket #{ticket_id} is not open."
+            user = await tx.users.by_id(ticket.user_id)
+            if user is None:
+                return f"Ticket #{ticket_id} has no user any more."
+            if ticket.state == "open":
+                await tx.tickets.claim(ticket_id, operator_id)
+                await self._refresh(tx, ticket_id)
+            text = self.i18n[ticket.lang].text(answer.text)
+            await tx.tickets.add_message(ticket_id, "canned", "text", text, operator_id=operator_id)
+            await tx.tickets.operator_answered(ticket_id)
+            await tx.tickets.audit(ticket_id, operator_id, "say", key)
+            await self._to_user(tx, user, Screen(text), ticket_id)
+        self.wake()
+        return f"Sent “{answer.title}” to ticket #{ticket_id} in {ticket.lang}."
+
+    async def queue(self) -> str:
+        async with self.store.read() as tx:
+            return queue_text(await tx.tickets.live(), tx.now)
+
+    async def set_on_call(self, operator_id: int, on_call: bool) -> str:
+        async with self.store.tx() as tx:
+            await tx.operators.set_on_call(operator_id, on_call)
+            await tx.tickets.audit(None, operator_id, "oncall" if on_call else "offcall")
+        return "You are on call: new tickets will ping you here." if on_call else "You are off call."
+
+    async def _on_duty(self, tx: Tx) -> set[int]:
+        by_hand = await tx.operators.on_call()
+        return (by_hand | self.content.rota.on_duty(tx.now)) & set(self.settings.operator_ids)
+
+    async def _ping(self, tx: Tx, operator: int, ticket: Ticket, what: str) -> None:
+        urgency = "URGENT " if ticket.urgent else ""
+        text = (f"{what} {urgency}ticket #{ticket.id} · {ticket.lang} · {ticket.category or ticket.kind}. "
+                f"Open the operators' group to claim it.")  # fmt: skip
+        await tx.outbox.add(operator, "ping", {"chat_id": operator, "text": text}, ticket.id)
+
+    async def _refresh(self, tx: Tx, ticket_id: int) -> None:
+        """The card's buttons and the topic's title follow the ticket's state."""
+        if self.group is not None:
+            await tx.outbox.add(self.group, "card_refresh", {}, ticket_id)
+
+    # -- the clock's side -----------------------------------------------------------------------------
+
+    async def ladder(self) -> None:
+        """Announce tickets that wait too long, louder each step; return silent claimed ones to the queue."""
+        steps = self.settings.unclaimed_minutes
+        silence = dt.timedelta(minutes=self.settings.claimed_silence_minutes)
+        async with self.store.tx() as tx:
+            for ticket in await tx.tickets.live():
+                if ticket.state == "open":
+                    waited = tx.now - ticket.queued_at
+                    due = sum(1 for minutes in steps if waited >= dt.timedelta(minutes=minutes))
+                    for step in range(ticket.ladder_step + 1, due + 1):
+                        await self._announce(tx, ticket, step, steps[step - 1])
+                    if due > ticket.ladder_step:
+                        await tx.tickets.set_fields(ticket.id, ladder_step=due)
+                elif tx.now - (ticket.last_operator_at or ticket.claimed_at or tx.now) >= silence:
+                    await tx.tickets.unclaim(ticket.id)
+                    await tx.tickets.audit(ticket.id, None, "returned", "no answer")
+                    if self.group is not None:
+                        text = (f"Ticket #{ticket.id} is back in the queue: no answer for "
+                                f"{self.settings.claimed_silence_minutes} min. /claim {ticket.id}")  # fmt: skip
+                        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+                    await self._refresh(tx, ticket.id)
+        self.wake()
+
+    async def _announce(self, tx: Tx, ticket: Ticket, step: int, minutes: int) -> None:
+        last = step == len(self.settings.unclaimed_minutes)
+        if self.group is not None:
+            who = "every operator" if last else "on-call operators"
+            text = f"⏰ Ticket #{ticket.id} has waited {minutes} min. Pinging {who}. /claim {ticket.id}"
+            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        pinged = set(self.settings.operator_ids) if last else await self._on_duty(tx)
+        for operator in sorted(pinged):
+            await self._ping(tx, operator, ticket, f"Still waiting ({minutes} min):")
+        await tx.tickets.audit(ticket.id, None, "announced", f"{minutes} min")
+        if step == min(2, len(self.settings.unclaimed_minutes)) and ticket.user_id is not None:
+            user = await tx.users.by_id(ticket.user_id)
+            if user is not None:
+                t = self.i18n[ticket.lang]
+                await self._to_user(tx, user, Screen(t.text(self.content.escalation.long_wait)), ticket.id)

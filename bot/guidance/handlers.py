@@ -1,0 +1,117 @@
+"""Telegram handlers for the menus: thin, the screens themselves come from bot.guidance.screens."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import MaybeInaccessibleMessage, Message, Update
+
+from bot.guidance import screens
+from bot.i18n.catalogs import Translator
+from bot.messaging import remember, session, show
+from bot.services import Context, Services, services
+from bot.ui import LANGUAGE, SCREEN
+
+DIRECT = "direct"  # the source of a start without a leaflet
+
+
+def parse_payload(payload: str, codes: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """`/start LANG` or `/start LANG-SOURCE` from a leaflet: (language, source); (None, None) when unknown."""
+    match = re.fullmatch(rf"({'|'.join(map(re.escape, codes))})(?:-([a-z0-9_]{{1,40}}))?", payload)
+    if not match:
+        return None, None
+    return match.group(1), match.group(2)
+
+
+async def start(update: Update, context: Context) -> None:
+    svc = services(context)
+    message = update.effective_message
+    assert message is not None  # noqa: S101 - CommandHandler only passes messages
+    await remember(svc, message.chat_id, message.message_id)
+    payload = context.args[0] if context.args else ""
+    lang, source = parse_payload(payload, svc.content.languages.codes)
+    user, t = await session(context, update)
+    if lang is None and t is None:
+        sender = update.effective_user
+        guessed = svc.content.languages.from_telegram(sender.language_code if sender else None)
+        lang = guessed.code if guessed else None
+    async with svc.store.tx() as tx:
+        if lang is not None:
+            await tx.users.update(message.chat_id, lang=lang)
+        if source is not None:
+            await tx.users.update(message.chat_id, source=source)
+        # Counted per source, language and day only: never linked to the user.
+        await tx.stats.count_start(source or DIRECT, lang or user.lang or "unknown")
+    t = svc.i18n.get(lang) or t
+    if t is None:
+        await show(context, message.chat_id, screens.language_picker(svc.translators()))
+        return
+    await show(context, message.chat_id, screens.main_menu(svc.content, t))
+
+
+async def language(update: Update, context: Context) -> None:
+    svc = services(context)
+    message = update.effective_message
+    assert message is not None  # noqa: S101
+    await remember(svc, message.chat_id, message.message_id)
+    await show(context, message.chat_id, screens.language_picker(svc.translators()))
+
+
+async def menu_button(update: Update, context: Context) -> None:
+    """Main menu, language picker, a language, or a guidance screen."""
+    query = update.callback_query
+    assert query is not None and query.message is not None and query.data is not None  # noqa: S101
+    svc = services(context)
+    chat_id = query.message.chat.id
+    _, t = await session(context, update)
+    data = query.data
+    if data.startswith(LANGUAGE):
+        chosen = svc.i18n.get(data.removeprefix(LANGUAGE))
+        if chosen is None:
+            await stale_button(update, context)
+            return
+        async with svc.store.tx() as tx:
+            await tx.users.update(chat_id, lang=chosen.code)
+        await query.answer()
+        await show(context, chat_id, screens.main_menu(svc.content, chosen), edit=_editable(query.message))
+        return
+    if data == "lp" or t is None:
+        await query.answer()
+        await show(context, chat_id, screens.language_picker(svc.translators()), edit=_editable(query.message))
+        return
+    if data.startswith(SCREEN):
+        page = screens.screen(svc.content, t, data.removeprefix(SCREEN))
+        if page is None:
+            await stale_button(update, context)
+            return
+        await query.answer()
+        await show(context, chat_id, page, edit=_editable(query.message))
+        return
+    await query.answer()
+    await show(context, chat_id, screens.main_menu(svc.content, t), edit=_editable(query.message))
+
+
+def _editable(message: MaybeInaccessibleMessage) -> Message | None:
+    return message if isinstance(message, Message) else None
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """An old button (from before a restart or a content change): say so, and show the main menu."""
+    query = update.callback_query
+    assert query is not None  # noqa: S101
+    svc = services(context)
+    _, t = await session(context, update)
+    t = t or svc.i18n[svc.content.languages.codes[0]]
+    await query.answer(t.gettext("This menu has changed."))
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        notice = t.gettext("This menu has changed. Here is the main menu.")
+        await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice))
+
+
+async def not_understood(update: Update, context: Context, t: Translator, svc: Services) -> None:
+    """Text the bot cannot place: the main menu and one line on how to reach a person."""
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101
+    notice = t.gettext("I did not understand. To write to a person, press “Talk to a person”.")
+    await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice))

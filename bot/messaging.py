@@ -1,0 +1,49 @@
+"""Sending to a user: silent when they asked, and remembering message ids (never texts) for /hide."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.i18n.catalogs import Translator
+from bot.services import Context, Services, services
+from bot.storage.users import User
+from bot.ui import Screen
+
+log = logging.getLogger(__name__)
+
+
+async def remember(svc: Services, chat_id: int, message_id: int) -> None:
+    async with svc.store.tx() as tx:
+        await tx.users.remember_message(chat_id, message_id)
+
+
+async def show(context: Context, chat_id: int, screen: Screen, *, edit: Message | None = None) -> None:
+    """Show a screen: in place of the pressed menu when there is one, else as a new message."""
+    svc = services(context)
+    if edit is not None:
+        try:
+            await edit.edit_text(screen.text, reply_markup=screen.markup())
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            # Too old to edit, or no longer there: send it anew.
+    async with svc.store.read() as tx:
+        user = await tx.users.get(chat_id)
+    sent = await context.bot.send_message(
+        chat_id, screen.text, reply_markup=screen.markup(), disable_notification=bool(user and user.silent)
+    )
+    await remember(svc, chat_id, sent.message_id)
+
+
+async def session(context: Context, update: Update) -> tuple[User, Translator | None]:
+    """The user behind a private update, and their language if they have chosen one."""
+    svc = services(context)
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - private updates always have a chat
+    async with svc.store.tx() as tx:
+        user = await tx.users.get_or_create(chat.id)
+    return user, svc.i18n.get(user.lang)

@@ -1,0 +1,95 @@
+"""Running the Application: long polling, or a webhook server with /healthz; clean stop on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import secrets
+import signal
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def started(application: Application) -> None:  # type: ignore[type-arg]
+    """initialize + post_init + start (post_init runs by itself only under run_polling/run_webhook)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+
+
+async def stopped(application: Application) -> None:  # type: ignore[type-arg]
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+async def run_polling(application: Application, stop: asyncio.Event, *, poll_timeout: int = 30) -> None:  # type: ignore[type-arg]
+    await started(application)
+    try:
+        assert application.updater is not None  # noqa: S101 - built with an updater
+        await application.updater.start_polling(timeout=poll_timeout, drop_pending_updates=False,
+                                                allowed_updates=Update.ALL_TYPES)  # fmt: skip
+        log.info("polling for updates")
+        await stop.wait()
+    finally:
+        await stopped(application)
+
+
+def webhook_app(application: Application, path: str, secret: str) -> web.Application:  # type: ignore[type-arg]
+    """The webhook endpoint checks Telegram's secret header on every request; /healthz says we are up."""
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, application.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="bad update")
+        await application.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def health(_: web.Request) -> web.Response:
+        return web.Response(text="ok" if application.running else "starting", status=200 if application.running else 503)
+
+    app = web.Application(client_max_size=1_000_000)
+    app.router.add_post(path, receive)
+    app.router.add_get("/healthz", health)
+    return app
+
+
+async def run_webhook(application: Application, settings: Settings, url: str, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    path = urlsplit(url).path or "/"
+    await started(application)
+    runner = web.AppRunner(webhook_app(application, path, secret), access_log=None)
+    try:
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+        await application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        log.info("webhook server on %s:%s", settings.webhook_listen, settings.webhook_port)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await stopped(application)

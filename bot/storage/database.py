@@ -1,0 +1,103 @@
+"""Connection, migrations and transactions. Every write happens inside `Store.tx()`."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, closing
+from pathlib import Path
+
+import aiosqlite
+
+from bot.clock import Clock, SystemClock
+from bot.storage.migrations import MIGRATIONS
+from bot.storage.operators import OperatorRepo
+from bot.storage.outbox import OutboxRepo
+from bot.storage.stats import StatsRepo
+from bot.storage.tickets import TicketRepo
+from bot.storage.users import UserRepo
+
+
+class Tx:
+    """The repositories, bound to one connection for the length of a transaction (or a read)."""
+
+    def __init__(self, conn: aiosqlite.Connection, now: dt.datetime) -> None:
+        self.conn = conn
+        self.now = now
+        self.users = UserRepo(conn, now)
+        self.tickets = TicketRepo(conn, now)
+        self.outbox = OutboxRepo(conn, now)
+        self.stats = StatsRepo(conn, now)
+        self.operators = OperatorRepo(conn, now)
+
+
+class Store:
+    """Owns the SQLite file: WAL mode, numbered migrations, one connection used one transaction at a time."""
+
+    def __init__(self, path: Path, clock: Clock | None = None) -> None:
+        self.path = path
+        self.clock = clock or SystemClock()
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=FULL")  # an acknowledged ticket survives a power cut
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        self._conn = conn
+        await self._migrate(conn)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    @staticmethod
+    async def _migrate(conn: aiosqlite.Connection) -> None:
+        async with conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        if version > len(MIGRATIONS):
+            raise RuntimeError(f"the database is at schema {version}, newer than this bot ({len(MIGRATIONS)})")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits on its own; the version is set in the same script so a step is whole.
+            await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("the store is not open")
+        return self._conn
+
+    @asynccontextmanager
+    async def tx(self) -> AsyncIterator[Tx]:
+        """A write transaction: all of it is stored, or none of it."""
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self.conn, self.clock.now())
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        async with self._lock:
+            yield Tx(self.conn, self.clock.now())
+
+    async def backup(self, target: Path) -> None:
+        """A consistent copy while the bot runs, through SQLite's online backup API."""
+        async with self._lock:
+            await self.conn.backup(str(target))
+
+
+def backup_file(source: Path, target: Path) -> None:
+    """Copy a live database from another process (`helpline backup`): SQLite's backup API, page by page."""
+    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)

@@ -1,0 +1,117 @@
+"""The database schema, as numbered steps. A step, once released, is never edited: add a new one.
+
+What is stored and why is told in DATA.md. No names, usernames or phone numbers: a user is the
+numeric id of their private chat, which the bot needs to answer them.
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: users, anonymous start counts, tickets with their messages and audit, the outbox, operators.
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL UNIQUE,
+        lang TEXT,
+        country TEXT,
+        source TEXT,
+        silent INTEGER NOT NULL DEFAULT 0,
+        awaiting TEXT,
+        check_state TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE start_counts (
+        day TEXT NOT NULL,
+        source TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, source, lang)
+    );
+    CREATE TABLE processed_updates (
+        update_id INTEGER PRIMARY KEY,
+        processed_at TEXT NOT NULL
+    );
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'claimed', 'closed')),
+        urgent INTEGER NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'help',
+        category TEXT,
+        lang TEXT NOT NULL,
+        source TEXT,
+        country TEXT,
+        pseudonym TEXT NOT NULL,
+        operator_id INTEGER,
+        thread_id INTEGER,
+        card_message_id INTEGER,
+        user_blocked INTEGER NOT NULL DEFAULT 0,
+        ladder_step INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        shown_at TEXT,
+        claimed_at TEXT,
+        first_answer_at TEXT,
+        last_operator_at TEXT,
+        closed_at TEXT,
+        close_reason TEXT
+    );
+    CREATE INDEX tickets_by_state ON tickets (state, created_at);
+    CREATE UNIQUE INDEX one_live_ticket_per_user ON tickets (user_id) WHERE state != 'closed';
+    CREATE TABLE ticket_messages (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        direction TEXT NOT NULL CHECK (direction IN ('user', 'operator', 'note', 'canned')),
+        kind TEXT NOT NULL,
+        text TEXT,
+        chat_id INTEGER,
+        message_id INTEGER,
+        operator_id INTEGER,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
+    CREATE TABLE relayed (
+        group_message_id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id)
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER,
+        actor_id INTEGER,
+        action TEXT NOT NULL,
+        detail TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        lane INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        ticket_id INTEGER,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox (state, lane, id);
+    CREATE TABLE operators (
+        user_id INTEGER PRIMARY KEY,
+        on_call INTEGER NOT NULL DEFAULT 0,
+        changed_at TEXT NOT NULL
+    );
+    CREATE TABLE sent_messages (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE TABLE events (
+        day TEXT NOT NULL,
+        name TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        value TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, name, lang, value)
+    );
+    """,
+)

@@ -1,0 +1,185 @@
+"""Tickets: a person asking for a person. Their messages, and an audit trail of every operator action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel
+
+from bot.storage.base import Repo, iso
+
+TicketState = Literal["open", "claimed", "closed"]
+Direction = Literal["user", "operator", "note", "canned"]
+
+
+class Ticket(BaseModel):
+    id: int
+    user_id: int | None
+    state: TicketState
+    urgent: bool
+    kind: str
+    category: str | None
+    lang: str
+    source: str | None
+    country: str | None
+    pseudonym: str
+    operator_id: int | None
+    thread_id: int | None
+    card_message_id: int | None
+    user_blocked: bool
+    ladder_step: int
+    created_at: dt.datetime
+    queued_at: dt.datetime  # when it last entered the queue: the ladder counts from here
+    shown_at: dt.datetime | None
+    claimed_at: dt.datetime | None
+    first_answer_at: dt.datetime | None
+    last_operator_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    close_reason: str | None
+
+
+class TicketMessage(BaseModel):
+    id: int
+    direction: Direction
+    kind: str
+    text: str | None
+    chat_id: int | None
+    message_id: int | None
+    operator_id: int | None
+    created_at: dt.datetime
+
+
+class TicketRepo(Repo):
+    async def create(
+        self, *, user_id: int, urgent: bool, kind: str, category: str | None, lang: str,
+        source: str | None, country: str | None, pseudonym: str,
+    ) -> Ticket:  # fmt: skip
+        ticket_id = await self.run(
+            "INSERT INTO tickets (user_id, state, urgent, kind, category, lang, source, country, pseudonym, created_at,"
+            " queued_at) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, int(urgent), kind, category, lang, source, country, pseudonym, self.stamp, self.stamp),
+        )
+        await self.audit(ticket_id, None, "opened", kind)
+        ticket = await self.get(ticket_id)
+        assert ticket is not None  # noqa: S101 - inserted just above
+        return ticket
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        row = await self.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        return Ticket.model_validate(dict(row)) if row else None
+
+    async def live_for_user(self, user_id: int) -> Ticket | None:
+        row = await self.one("SELECT * FROM tickets WHERE user_id = ? AND state != 'closed'", (user_id,))
+        return Ticket.model_validate(dict(row)) if row else None
+
+    async def by_thread(self, thread_id: int) -> Ticket | None:
+        row = await self.one("SELECT * FROM tickets WHERE thread_id = ?", (thread_id,))
+        return Ticket.model_validate(dict(row)) if row else None
+
+    async def by_group_message(self, message_id: int) -> Ticket | None:
+        """The ticket a message in the operators' group belongs to (its card, or a relayed message)."""
+        row = await self.one(
+            "SELECT t.* FROM tickets t WHERE t.card_message_id = ? "
+            "UNION SELECT t.* FROM tickets t JOIN relayed r ON r.ticket_id = t.id WHERE r.group_message_id = ?",
+            (message_id, message_id),
+        )
+        return Ticket.model_validate(dict(row)) if row else None
+
+    async def live(self) -> list[Ticket]:
+        """Open and claimed tickets, oldest first."""
+        rows = await self.all("SELECT * FROM tickets WHERE state != 'closed' ORDER BY created_at, id")
+        return [Ticket.model_validate(dict(row)) for row in rows]
+
+    async def set_fields(self, ticket_id: int, **values: object) -> None:
+        allowed = {"thread_id", "card_message_id", "user_blocked", "ladder_step", "country", "category", "urgent"}
+        if not values or not set(values) <= allowed:
+            raise ValueError(f"unknown ticket fields: {set(values) - allowed}")
+        assignments = ", ".join(f"{name} = ?" for name in values)  # names checked against `allowed`
+        await self.run(f"UPDATE tickets SET {assignments} WHERE id = ?", (*values.values(), ticket_id))  # noqa: S608
+
+    async def mark_shown(self, ticket_id: int) -> None:
+        await self.run("UPDATE tickets SET shown_at = COALESCE(shown_at, ?) WHERE id = ?", (self.stamp, ticket_id))
+
+    async def remember_relay(self, group_message_id: int, ticket_id: int) -> None:
+        await self.run(
+            "INSERT OR IGNORE INTO relayed (group_message_id, ticket_id) VALUES (?, ?)", (group_message_id, ticket_id)
+        )
+
+    async def claim(self, ticket_id: int, operator_id: int) -> None:
+        await self.run(
+            "UPDATE tickets SET state = 'claimed', operator_id = ?, claimed_at = COALESCE(claimed_at, ?), "
+            "last_operator_at = ? WHERE id = ? AND state != 'closed'",
+            (operator_id, self.stamp, self.stamp, ticket_id),
+        )
+
+    async def unclaim(self, ticket_id: int) -> None:
+        await self.run(
+            "UPDATE tickets SET state = 'open', operator_id = NULL, ladder_step = 0, queued_at = ? "
+            "WHERE id = ? AND state = 'claimed'",
+            (self.stamp, ticket_id),
+        )
+
+    async def close(self, ticket_id: int, reason: str | None) -> None:
+        await self.run(
+            "UPDATE tickets SET state = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND state != 'closed'",
+            (self.stamp, reason, ticket_id),
+        )
+
+    async def operator_answered(self, ticket_id: int) -> None:
+        await self.run(
+            "UPDATE tickets SET first_answer_at = COALESCE(first_answer_at, ?), last_operator_at = ? WHERE id = ?",
+            (self.stamp, self.stamp, ticket_id),
+        )
+
+    async def add_message(
+        self, ticket_id: int, direction: Direction, kind: str, text: str | None, *,
+        chat_id: int | None = None, message_id: int | None = None, operator_id: int | None = None,
+    ) -> int:  # fmt: skip
+        return await self.run(
+            "INSERT INTO ticket_messages (ticket_id, direction, kind, text, chat_id, message_id, operator_id, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (ticket_id, direction, kind, text, chat_id, message_id, operator_id, self.stamp),
+        )
+
+    async def messages(self, ticket_id: int, direction: Direction | None = None) -> list[TicketMessage]:
+        sql = "SELECT * FROM ticket_messages WHERE ticket_id = ?"
+        params: tuple[object, ...] = (ticket_id,)
+        if direction is not None:
+            sql, params = sql + " AND direction = ?", (*params, direction)
+        rows = await self.all(sql + " ORDER BY id", params)
+        return [TicketMessage.model_validate(dict(row)) for row in rows]
+
+    async def audit(self, ticket_id: int | None, actor_id: int | None, action: str, detail: str | None = None) -> None:
+        await self.run(
+            "INSERT INTO audit (ticket_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?)",
+            (ticket_id, actor_id, action, detail, self.stamp),
+        )
+
+    async def audit_trail(self, ticket_id: int) -> list[tuple[int | None, str, str | None]]:
+        rows = await self.all("SELECT actor_id, action, detail FROM audit WHERE ticket_id = ? ORDER BY id", (ticket_id,))
+        return [(row["actor_id"], row["action"], row["detail"]) for row in rows]
+
+    async def erase_texts(self, ticket_id: int) -> None:
+        """Remove what was said, keep that something was said (for counts and timings)."""
+        await self.run("UPDATE ticket_messages SET text = NULL, chat_id = NULL WHERE ticket_id = ?", (ticket_id,))
+
+    async def closed_before(self, moment: dt.datetime) -> list[int]:
+        rows = await self.all(
+            "SELECT DISTINCT t.id FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id "
+            "WHERE t.state = 'closed' AND t.closed_at < ? AND (m.text IS NOT NULL OR m.chat_id IS NOT NULL)",
+            (iso(moment),),
+        )
+        return [row["id"] for row in rows]
+
+    async def detach_user(self, user_id: int) -> list[int]:
+        """For /forget: close the user's tickets, erase their texts, keep an anonymous record."""
+        rows = await self.all("SELECT id, state FROM tickets WHERE user_id = ?", (user_id,))
+        for row in rows:
+            if row["state"] != "closed":
+                await self.close(row["id"], "user asked to forget")
+            await self.erase_texts(row["id"])
+            await self.audit(row["id"], None, "forgotten")
+        await self.run("UPDATE tickets SET user_id = NULL, source = NULL, country = NULL WHERE user_id = ?", (user_id,))
+        return [row["id"] for row in rows if row["state"] != "closed"]
+
