@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +35,21 @@ class Content:
     rota: Rota
 
 
-# Files that may be missing: their model's defaults apply.
+# Each field of Content is one file; files that may be missing fall back to their model's defaults.
+_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "guidance": ("guidance.yaml", Guidance),
+    "contacts": ("contacts.yaml", Contacts),
+    "canned": ("canned.yaml", CannedAnswers),
+    "escalation": ("escalation.yaml", EscalationTexts),
+    "profile": ("profile.yaml", Profile),
+    "rota": ("rota.yaml", Rota),
+}
 _OPTIONAL = {"rota"}
 
 
-def _files() -> dict[str, type[BaseModel]]:
-    hints = {"guidance": Guidance, "contacts": Contacts, "canned": CannedAnswers,
-             "escalation": EscalationTexts, "profile": Profile, "rota": Rota}  # fmt: skip
-    return {field.name: hints[field.name] for field in fields(Content) if field.name in hints}
+def content_files() -> dict[str, type[BaseModel]]:
+    """Each content file (relative to the content folder) and the model that validates it."""
+    return dict(_FILES.values())
 
 
 def _cross_findings(content: Content) -> Iterator[tuple[str, Finding]]:
@@ -52,6 +59,7 @@ def _cross_findings(content: Content) -> Iterator[tuple[str, Finding]]:
     yield from (("canned", f) for f in content.canned.findings())
     yield from (("profile", f) for f in content.profile.findings())
     yield from (("rota", f) for f in content.rota.findings())
+    yield from (("escalation", f) for f in content.escalation.findings())
 
 
 def _localized(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Localized]]:
@@ -106,8 +114,7 @@ def check_content(content_dir: Path, languages: Languages | None = None) -> tupl
     loaded: dict[str, BaseModel] = {}
     line_maps: dict[str, LineMap] = {}
     problems: list[Problem] = []
-    for name, model in _files().items():
-        file = f"{name}.yaml"
+    for name, (file, model) in _FILES.items():
         path = content_dir / file
         if not path.exists() and name in _OPTIONAL:
             loaded[name], line_maps[name] = model(), LineMap({})
@@ -123,11 +130,11 @@ def check_content(content_dir: Path, languages: Languages | None = None) -> tupl
             continue
         for finding in _translation_findings(loaded[name], languages):
             problems.append(_problem(file, finding, line_maps[name]))
-    if len(loaded) < len(_files()):
+    if len(loaded) < len(_FILES):
         return None, sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
     content = Content(languages=languages, **loaded)  # type: ignore[arg-type]
     for name, finding in _cross_findings(content):
-        problems.append(_problem(f"{name}.yaml", finding, line_maps[name]))
+        problems.append(_problem(_FILES[name][0], finding, line_maps[name]))
     has_errors = any(problem.severity == "error" for problem in problems)
     return (None if has_errors else content), sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
 

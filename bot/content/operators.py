@@ -108,6 +108,11 @@ class EscalationTexts(BaseModel):
     closed: Localized  # the conversation with the operator has ended
     talk_intro: Localized  # "Talk to a person": write what happened
 
+    def findings(self) -> Iterator[Finding]:
+        for code, text in self.nobody_on_duty.root.items():
+            if "{when}" not in text:
+                yield Finding(("nobody_on_duty", code), "must say {when}: the bot puts the time there", code)
+
 
 class Profile(BaseModel):
     """The bot's face in Telegram, per language (content/profile.yaml): an NGO may choose a neutral one."""

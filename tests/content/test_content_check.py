@@ -1,0 +1,166 @@
+"""`helpline content check` names file, line and language for each kind of problem, and exits non-zero."""
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.content.bundle import check_content, load_content
+from bot.content.problems import ContentError
+from bot.paths import CONTENT_DIR
+
+GUIDANCE_OK_HEAD = """\
+welcome: {kk: Сәлем, ru: Привет, uz: Salom}
+main_menu: [a]
+screens:
+"""
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def check(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["content", "check", "--dir", str(content_dir)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def write(content_dir: Path, name: str, text: str) -> None:
+    (content_dir / name).write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def test_shipped_content_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = check(CONTENT_DIR, capsys)
+    assert code == 0, "\n".join(lines)
+    assert not [line for line in lines if " error: " in line]
+
+
+def test_missing_translation_names_file_line_and_language(content_dir, capsys) -> None:
+    write(content_dir, "guidance.yaml", """\
+    welcome: {kk: Сәлем, ru: Привет, uz: Salom}
+    main_menu: [a]
+    screens:
+      a:
+        button: {kk: А, ru: А, uz: A}
+        text:
+          kk: Мәтін
+          ru: Текст
+    """)
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert "content/guidance.yaml:6: [uz] error: missing translation" in lines
+
+
+def test_menu_entry_pointing_at_nothing(content_dir, capsys) -> None:
+    write(content_dir, "guidance.yaml", """\
+    welcome: {kk: Сәлем, ru: Привет, uz: Salom}
+    main_menu: [a, nowhere]
+    screens:
+      a:
+        button: {kk: А, ru: А, uz: A}
+        text: {kk: Мәтін, ru: Текст, uz: Matn}
+        links: [gone]
+    """)
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert any(line.startswith("content/guidance.yaml:2:") and "'nowhere'" in line for line in lines), lines
+    assert any(line.startswith("content/guidance.yaml:7:") and "'gone'" in line for line in lines), lines
+
+
+def test_screen_over_telegram_limit_and_long_button(content_dir, capsys) -> None:
+    long_text = "Сөз " * 1100
+    write(content_dir, "guidance.yaml", f"""\
+    welcome: {{kk: Сәлем, ru: Привет, uz: Salom}}
+    main_menu: [a]
+    screens:
+      a:
+        button: {{kk: А, ru: Очень длинная надпись на кнопке, которую обрежет телефон, uz: A}}
+        text: {{kk: "{long_text}", ru: Текст, uz: Matn}}
+    """)
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert any(line.startswith("content/guidance.yaml:6: [kk] error: 4400 characters") for line in lines), lines
+    assert any(line.startswith("content/guidance.yaml:5: [ru] error:") and "40 at most" in line for line in lines)
+
+
+def test_screens_deeper_than_three_taps(content_dir, capsys) -> None:
+    screens = "".join(
+        f"  s{i}:\n    button: {{kk: B{i}, ru: B{i}, uz: B{i}}}\n    text: {{kk: T, ru: T, uz: T}}\n"
+        f"    links: [s{i + 1}]\n"
+        for i in range(1, 5)
+    ) + "  s5:\n    button: {kk: B, ru: B, uz: B}\n    text: {kk: T, ru: T, uz: T}\n"
+    write(content_dir, "guidance.yaml", "welcome: {kk: С, ru: П, uz: S}\nmain_menu: [s1]\nscreens:\n" + screens)
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert any("guidance.yaml:16:" in line and "4 taps" in line for line in lines), lines
+
+
+def test_contact_problems(content_dir, capsys) -> None:
+    write(content_dir, "contacts.yaml", """\
+    countries:
+      KZ:
+        name: {kk: Қазақстан, ru: Казахстан, uz: Qozogʻiston}
+        contacts:
+          - id: no_source
+            number: "112"
+            kind: emergency
+            label: {kk: Құтқару, ru: Спасение, uz: Qutqaruv}
+            verified: true
+          - id: bad_number
+            number: "call us"
+            kind: police
+            label: {kk: Полиция, ru: Полиция, uz: Politsiya}
+            source: a leaflet
+            verified: true
+          - id: unconfirmed
+            number: "116 16"
+            kind: hotline
+            label: {kk: Желі, ru: Линия, uz: Liniya}
+            source: one NGO site
+            verified: false
+    """)
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert any(line.startswith("content/contacts.yaml:9:") and "no source" in line for line in lines), lines
+    assert any(line.startswith("content/contacts.yaml:11:") and "does not parse" in line for line in lines), lines
+    assert any(line.startswith("content/contacts.yaml:21: warning:") and "never shown" in line for line in lines)
+
+
+def test_broken_yaml_and_unknown_field(content_dir, capsys) -> None:
+    write(content_dir, "canned.yaml", "answers:\n  passport: {title: x, text: {kk: a, ru: b, uz: c}\n")
+    write(content_dir, "escalation.yaml", (content_dir / "escalation.yaml").read_text() + "surprise: 1\n")
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert any(line.startswith("content/canned.yaml") and "not valid YAML" in line for line in lines), lines
+    assert any(line.startswith("content/escalation.yaml:") and "surprise" in line for line in lines), lines
+
+
+def test_placeholder_and_unknown_language(content_dir, capsys) -> None:
+    text = (content_dir / "escalation.yaml").read_text(encoding="utf-8")
+    text = text.replace("Вам ответят {when}.", "Вам ответят скоро.").replace("talk_intro:\n", "talk_intro:\n  ky: Жазыңыз\n")
+    (content_dir / "escalation.yaml").write_text(text, encoding="utf-8")
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert any("escalation.yaml" in line and "[ru]" in line and "{when}" in line for line in lines), lines
+    assert any("escalation.yaml" in line and "unknown language 'ky'" in line for line in lines), lines
+
+
+def test_the_bot_refuses_broken_content(content_dir) -> None:
+    write(content_dir, "guidance.yaml", GUIDANCE_OK_HEAD + "  a: {button: {kk: А}, text: {kk: Т, ru: Т, uz: T}}\n")
+    with pytest.raises(ContentError) as raised:
+        load_content(content_dir)
+    assert "guidance.yaml:4: [ru] error: missing translation" in str(raised.value)
+
+
+def test_unverified_numbers_are_never_offered() -> None:
+    content, _ = check_content(CONTENT_DIR)
+    assert content is not None
+    shown = {c.number for country in content.contacts.countries.values() for c in country.shown()}
+    hidden = {c.number for country in content.contacts.countries.values() for c in country.contacts if not c.verified}
+    assert "116 16" in hidden and "116 16" not in shown
+    assert not shown & {"1899", "189", "+7 495 967-98-44"}
