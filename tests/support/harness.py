@@ -1,0 +1,148 @@
+"""Drive the real bot over HTTP through the local Telegram stand-in, the way a person taps through it."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.content.bundle import Content, load_content
+from bot.paths import CONTENT_DIR
+from bot.runner import started, stopped
+from bot.services import SERVICES, Services
+from bot.settings import Settings, load_settings
+from bot.standin.server import StandIn
+
+GROUP_ID = -1001234567890
+OPERATORS = (7001, 7002)
+STRANGER = 6666
+TOKEN = "123456:TEST-token-for-the-stand-in"
+
+_content: Content | None = None
+
+
+def shipped_content() -> Content:
+    """The real content, loaded once per test run (it is read-only)."""
+    global _content
+    if _content is None:
+        _content = load_content(CONTENT_DIR)
+    return _content
+
+
+class FakeClock:
+    """Real time plus an offset the test moves forward, so timers can be tested without waiting."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta()
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += dt.timedelta(**delta)
+
+
+def make_settings(standin: StandIn, database: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": TOKEN,
+        "api_base_url": standin.base_url,
+        "database": database,
+        "operator_chat_id": GROUP_ID,
+        "operator_ids": ",".join(map(str, OPERATORS)),
+        "content_dir": CONTENT_DIR,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+class RunningBot:
+    """The real Application, polling the stand-in."""
+
+    def __init__(self, settings: Settings, clock: FakeClock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.app: Application | None = None  # type: ignore[type-arg]
+
+    async def start(self) -> RunningBot:
+        self.app = build_application(self.settings, clock=self.clock, content=shipped_content())
+        await started(self.app)
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+        return self
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await stopped(self.app)
+            self.app = None
+
+    @property
+    def services(self) -> Services:
+        assert self.app is not None
+        return self.app.bot_data[SERVICES]
+
+
+def _snapshot(standin: StandIn, chat_id: int) -> list[tuple[int, str, str]]:
+    return [(m["message_id"], m.get("text") or m.get("caption") or "", repr(m.get("reply_markup")))
+            for m in standin.bot_messages(chat_id)]  # fmt: skip
+
+
+class Person:
+    """A user in a private chat with the bot."""
+
+    def __init__(self, standin: StandIn, user_id: int, language_code: str | None = None) -> None:
+        self.standin = standin
+        self.id = user_id
+        self.queries: list[str] = []
+        standin.add_user(user_id, first_name="Test", language_code=language_code)
+
+    async def _answered(self, act: Callable[[], Any], timeout: float = 5.0) -> dict[str, Any]:
+        """Do something, then wait until the bot shows something new (a message or an edit)."""
+        before = _snapshot(self.standin, self.id)
+        await act()
+        await self.standin.wait_until(lambda: _snapshot(self.standin, self.id) != before, timeout=timeout)
+        await asyncio.sleep(0.05)  # let a second message of the same answer land
+        changed = [m for m in self.standin.bot_messages(self.id) if (m["message_id"],
+                   m.get("text") or m.get("caption") or "", repr(m.get("reply_markup"))) not in before]  # fmt: skip
+        return changed[-1] if changed else self.standin.bot_messages(self.id)[-1]
+
+    async def send(self, text: str, **kwargs: Any) -> dict[str, Any]:
+        return await self._answered(lambda: self.standin.user_sends(self.id, text, **kwargs))
+
+    async def start(self, payload: str = "") -> dict[str, Any]:
+        return await self.send(f"/start {payload}".strip())
+
+    async def tap(self, label: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Press the button whose text contains `label` on the given (else the last) message with buttons."""
+        message = message or self.with_buttons()
+        data = button_data(message, label)
+
+        async def press() -> None:
+            self.queries.append(await self.standin.press(self.id, message["message_id"], data))
+
+        return await self._answered(press)
+
+    def with_buttons(self) -> dict[str, Any]:
+        for message in reversed(self.standin.bot_messages(self.id)):
+            if message.get("reply_markup"):
+                return message
+        raise AssertionError("no message with buttons")
+
+    def texts(self) -> list[str]:
+        return [m.get("text") or m.get("caption") or "" for m in self.standin.bot_messages(self.id)]
+
+
+def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def button_data(message: dict[str, Any], label: str) -> str:
+    found = [data for text, data in buttons(message) if label.casefold() in text.casefold()]
+    if not found:
+        raise AssertionError(f"no button {label!r} in {buttons(message)}")
+    return found[0]
