@@ -151,7 +151,7 @@ class ChatState:
     chat: JSON
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     topics: dict[int, Topic] = field(default_factory=dict)
-    members: dict[int, str] = field(default_factory=dict)  # user id -> ChatMember status
+    members: dict[int, str] = field(default_factory=dict)  # user id -> ChatMember status, if not "member"
     last_message_id: int = 0
     reply_keyboard: JSON | None = None  # the bot's current custom keyboard; not part of any Message
 

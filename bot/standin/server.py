@@ -18,7 +18,7 @@ import math
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
@@ -152,6 +152,7 @@ class StandIn:
         self._chats: dict[int, ChatState] = {}
         self._blocked: set[int] = set()
         self._faults: list[Fault] = []
+        self._hooks: dict[str, Callable[[JSON], bool]] = {}
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(10_000)
         self._file_ids = itertools.count(1)
@@ -237,22 +238,21 @@ class StandIn:
         self._users[user_id] = user
         chat = {k: v for k, v in user.items() if k in ("id", "first_name", "username")} | {"type": "private"}
         self._chats.setdefault(user_id, ChatState(chat=chat)).chat = chat
-        self._chats[user_id].members[user_id] = "member"
         return copy.deepcopy(user)
 
-    def add_group(self, chat_id: int, title: str, is_forum: bool, *, members: Iterable[int] = ()) -> JSON:
-        """Register a supergroup (a forum if `is_forum`) where the bot is an admin able to manage topics."""
+    def add_group(self, chat_id: int, title: str, is_forum: bool) -> JSON:
+        """Register a supergroup (a forum if `is_forum`) where the bot is an admin able to manage topics.
+
+        Every known user counts as a member (operators are); `set_member` says otherwise.
+        """
         chat: JSON = {"id": chat_id, "type": "supergroup", "title": title}
         if is_forum:
             chat["is_forum"] = True
-        state = self._chats[chat_id] = ChatState(chat=chat)
-        for user_id in members:
-            self._user(user_id)
-            state.members[user_id] = "member"
+        self._chats[chat_id] = ChatState(chat=chat)
         return copy.deepcopy(chat)
 
     def set_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
-        """Set what getChatMember reports: creator, administrator, member, left or kicked."""
+        """Set what getChatMember reports for a user: creator, administrator, member, left or kicked."""
         self._user(user_id)
         self._chat(chat_id).members[user_id] = status
 
@@ -303,7 +303,6 @@ class StandIn:
     ) -> JSON:
         """An operator writes in a group, optionally in a forum topic or as a reply; returns the Message."""
         chat = self._chat(chat_id)
-        chat.members.setdefault(from_user_id, "member")
         if thread_id is not None and thread_id not in chat.topics:
             raise ValueError(f"chat {chat_id} has no topic {thread_id}")
         content = self._user_content(text, photo, voice, False, None, caption, False)
@@ -321,11 +320,13 @@ class StandIn:
     ) -> str:
         """Press an inline button; returns the callback query id (see `callback_answer`).
 
-        In a private chat pass the user id; in a group pass the chat id and `from_user`.
+        In a private chat pass the user id. In a group pass either the user and `chat_id`, or the
+        chat and `from_user`.
         """
         chat = self._chat(chat_id if chat_id is not None else user_id_or_chat)
-        if from_user is None and not chat.is_private:
-            raise ValueError("a press in a group needs from_user")
+        user_id = from_user if from_user is not None else user_id_or_chat
+        if user_id == chat.chat_id and not chat.is_private:
+            raise ValueError("a press in a group needs the user: pass from_user or chat_id")
         stored = chat.live_message(message_id)
         if stored is None:
             raise ValueError(f"no message {message_id} in chat {chat.chat_id} to press a button on")
@@ -333,7 +334,7 @@ class StandIn:
         self._callbacks[query_id] = None
         query = {
             "id": query_id,
-            "from": self._user(from_user if from_user is not None else user_id_or_chat),
+            "from": self._user(user_id),
             "message": stored.data,
             "chat_instance": str(abs(chat.chat_id) * 7919),
             "data": callback_data,
@@ -391,8 +392,13 @@ class StandIn:
     def my_commands(self, language_code: str = "", scope: JSON | None = None) -> list[JSON]:
         return copy.deepcopy(self._commands.get(self._commands_key(scope, language_code), []))
 
-    def calls_to(self, method: str) -> list[ApiCall]:
-        return [call for call in self.calls if call.method.lower() == method.lower()]
+    def calls_to(self, method: str, *, ok: bool | None = None) -> list[ApiCall]:
+        """Calls of `method`; with `ok`, only the answered successfully (True) or failed (False) ones."""
+        return [
+            call
+            for call in self.calls
+            if call.method.lower() == method.lower() and (ok is None or call.ok == ok)
+        ]
 
     def pending_updates(self) -> int:
         """Updates the bot has not confirmed yet (through getUpdates offsets or webhook replies)."""
@@ -478,6 +484,16 @@ class StandIn:
         """Make the next `times` calls of `method` (None: any) fail; `drop` hangs up without answering."""
         self._faults.append(Fault(method, kind, times, retry_after, chat_id))
 
+    def hook(self, method: str, hook: Callable[[JSON], bool]) -> None:
+        """Call `hook(params)` before acting on each `method` request; True hangs up without acting.
+
+        Lets a test do something at an exact point (kill the bot process mid-request, say).
+        """
+        self._hooks[method.lower()] = hook
+
+    def unhook(self, method: str) -> None:
+        self._hooks.pop(method.lower(), None)
+
     # --- HTTP -------------------------------------------------------------------------------------
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
@@ -500,7 +516,12 @@ class StandIn:
 
     async def _answer(self, request: web.Request, call: ApiCall, handler: Handler) -> web.StreamResponse:
         try:
-            fault = self._take_fault(call.method, call.params)
+            hook = self._hooks.get(call.method.lower())
+            fault = (
+                "drop"
+                if hook is not None and hook(call.params)
+                else self._take_fault(call.method, call.params)
+            )
             if fault == "drop":
                 call.status, call.error = 0, "connection dropped"
                 if request.transport is not None:
@@ -1199,7 +1220,7 @@ class StandIn:
             return {"status": "administrator", "user": self.bot_user} | _ADMIN_RIGHTS
         if user_id not in self._users:
             raise bad_request("PARTICIPANT_ID_INVALID")
-        status = chat.members.get(user_id, "left")
+        status = chat.members.get(user_id, "member")
         member: JSON = {"status": status, "user": self._users[user_id]}
         if status == "administrator":
             member |= _ADMIN_RIGHTS

@@ -213,7 +213,7 @@ async def test_delete_messages_removes_both_sides_of_a_private_chat(standin: Sta
 
 
 async def test_copy_message_into_a_forum_topic_and_operator_reply(standin: StandIn, bot: Bot) -> None:
-    standin.add_group(GROUP, "Operators", is_forum=True, members=[OPERATOR])
+    standin.add_group(GROUP, "Operators", is_forum=True)
     topic = await bot.create_forum_topic(GROUP, "Case 17")
     photo = await standin.user_sends(USER, photo=True, caption="my contract")
     thread_id = topic.message_thread_id
@@ -232,6 +232,14 @@ async def test_copy_message_into_a_forum_topic_and_operator_reply(standin: Stand
     message = updates[-1].message
     assert message is not None and message.message_thread_id == thread_id
     assert message.is_topic_message and message.message_id == answer["message_id"]
+
+    card_with_button = await bot.send_message(
+        GROUP, "claim?", message_thread_id=thread_id, reply_markup=keyboard("c")
+    )
+    query_id = await standin.press(OPERATOR, card_with_button.message_id, "c", chat_id=GROUP)
+    press = (await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0))[-1].callback_query
+    assert press is not None and press.id == query_id and press.from_user.id == OPERATOR
+    assert press.message is not None and press.message.chat.id == GROUP
 
     with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
         await bot.send_message(GROUP, "x", message_thread_id=9999)
@@ -323,10 +331,12 @@ async def test_profile_commands_and_chat_info(standin: StandIn, bot: Bot) -> Non
         await bot.set_my_commands([("Start", "Begin")])
     await bot.set_my_short_description("Safe migration help", language_code="uz")
     assert (await bot.get_my_short_description("uz")).short_description == "Safe migration help"
+    standin.add_user(OPERATOR, "Operator")
     chat = await bot.get_chat(USER)
     assert chat.first_name == "Aida" and chat.type == "private"
-    standin.add_group(GROUP, "Operators", is_forum=True, members=[OPERATOR])
+    standin.add_group(GROUP, "Operators", is_forum=True)
     assert (await bot.get_chat_member(GROUP, OPERATOR)).status == "member"
+    standin.set_member(GROUP, USER, "left")
     assert (await bot.get_chat_member(GROUP, USER)).status == "left"
     me = await bot.get_chat_member(GROUP, bot.id)
     assert me.status == "administrator"
@@ -358,3 +368,22 @@ async def test_wait_for_bot_message_times_out_with_context(standin: StandIn, bot
     await standin.user_sends(USER, "hello?")
     with pytest.raises(TimeoutError, match=r"(?i)earlier reply"):
         await standin.wait_for_bot_message(USER, timeout=0.2)
+
+
+async def test_hooks_hang_up_at_an_exact_point(standin: StandIn, bot: Bot) -> None:
+    seen: list[dict[str, object]] = []
+
+    def hang_up_once(params: dict[str, object]) -> bool:
+        seen.append(params)
+        return len(seen) == 1
+
+    standin.hook("sendMessage", hang_up_once)
+    with pytest.raises(NetworkError):
+        await bot.send_message(USER, "lost in transit")
+    await bot.send_message(USER, "second try")
+    standin.unhook("sendMessage")
+    await bot.send_message(USER, "unhooked")
+    assert [m["text"] for m in standin.bot_messages(USER)] == ["second try", "unhooked"]
+    assert seen[0]["chat_id"] == USER and len(seen) == 2
+    assert len(standin.calls_to("sendMessage", ok=True)) == 2
+    assert len(standin.calls_to("sendMessage", ok=False)) == 1
