@@ -499,12 +499,13 @@ class StandIn:
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         if self.token is not None and request.match_info["token"] != self.token:
             return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
-        name, handler = self._methods.get(request.match_info["method"].lower(), (None, None))
-        if name is None or handler is None:
-            return web.json_response(ApiError(404, "Not Found").payload(), status=404)
-        params = await self._read_params(request)
-        call = ApiCall(method=name, params=params, at=time.monotonic())
+        requested = request.match_info["method"]
+        name, handler = self._methods.get(requested.lower(), (requested, None))
+        call = ApiCall(method=name, params=await self._read_params(request), at=time.monotonic())
         self.calls.append(call)
+        if handler is None:
+            call.status, call.error = 404, "Not Found"
+            return web.json_response(ApiError(404, "Not Found").payload(), status=404)
         counted = name != "getUpdates"  # a long poll is always open; it is not the bot being busy
         self._in_flight += counted
         try:
@@ -516,13 +517,7 @@ class StandIn:
 
     async def _answer(self, request: web.Request, call: ApiCall, handler: Handler) -> web.StreamResponse:
         try:
-            hook = self._hooks.get(call.method.lower())
-            fault = (
-                "drop"
-                if hook is not None and hook(call.params)
-                else self._take_fault(call.method, call.params)
-            )
-            if fault == "drop":
+            if self._hangs_up(call):
                 call.status, call.error = 0, "connection dropped"
                 if request.transport is not None:
                     request.transport.close()
@@ -534,7 +529,17 @@ class StandIn:
         except ApiError as error:
             call.status, call.error = error.status, error.description
             return web.json_response(error.payload(), status=error.status)
+        except asyncio.CancelledError:  # the bot hung up first (a cancelled long poll, a killed process)
+            call.status, call.error = 0, "client disconnected"
+            raise
         return web.json_response({"ok": True, "result": call.result})
+
+    def _hangs_up(self, call: ApiCall) -> bool:
+        """Whether a hook or a `drop` fault wants the connection closed; other faults raise here."""
+        hook = self._hooks.get(call.method.lower())
+        if hook is not None and hook(call.params):
+            return True
+        return self._take_fault(call.method, call.params) == "drop"
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         return web.json_response(ApiError(404, "Not Found").payload(), status=404)
@@ -555,6 +560,7 @@ class StandIn:
         return params
 
     def _take_fault(self, method: str, params: JSON) -> FaultKind | None:
+        """Use up a matching injected fault: raise its API error, or return "drop" (or None if none)."""
         fault = next((f for f in self._faults if f.matches(method, params)), None)
         if fault is None:
             return None
