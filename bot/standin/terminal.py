@@ -55,7 +55,8 @@ class TerminalChat:
                 if seen.get(message["message_id"]) != rendered:
                     seen[message["message_id"]] = rendered
                     where = {USER_ID: "bot → you", GROUP_ID: "bot → operators", OPERATOR_ID: "bot → operator"}
-                    thread = f" (topic {message['message_thread_id']})" if message.get("message_thread_id") else ""
+                    topic = message.get("message_thread_id")
+                    thread = f" (topic {topic})" if topic else ""
                     print(f"\n── {where[chat_id]}{thread}\n{rendered}", file=self.out, flush=True)
 
     def _last_with_buttons(self) -> dict[str, Any] | None:
@@ -84,19 +85,23 @@ class TerminalChat:
         if line.startswith("#") and line[1:].isdigit():
             await self._press(int(line[1:]))
             return True
-        media = {":voice": {"voice": True}, ":photo": {"photo": True}}.get(line, {})
-        text = None if media else line
         if not line:
             return True
+        voice, photo = line == ":voice", line == ":photo"
+        text = None if voice or photo else line
         if self.operator:
-            await self.standin.group_sends(GROUP_ID, OPERATOR_ID, text, thread_id=self._newest_topic(), **media)
+            topic = self._newest_topic()
+            await self.standin.group_sends(
+                GROUP_ID, OPERATOR_ID, text, thread_id=topic, voice=voice, photo=photo
+            )
         else:
-            await self.standin.user_sends(USER_ID, text, **media)
+            await self.standin.user_sends(USER_ID, text, voice=voice, photo=photo)
         return True
 
     async def _press(self, number: int) -> None:
         message = self._last_with_buttons()
-        labels = [b for row in (message or {}).get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+        keyboard = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
+        labels = [button for row in keyboard for button in row]
         if message is None or not 1 <= number <= len(labels):
             print("No such button.", file=self.out)
             return
@@ -108,8 +113,13 @@ class TerminalChat:
 
 
 def chat_settings(base: Settings, standin: StandIn, database: Path) -> Settings:
-    values = base.model_dump() | {"bot_token": "1:LOCAL-CHAT", "api_base_url": standin.base_url,
-                                  "operator_chat_id": GROUP_ID, "operator_ids": [OPERATOR_ID], "database": database}  # fmt: skip
+    values = base.model_dump() | {
+        "bot_token": "1:LOCAL-CHAT",
+        "api_base_url": standin.base_url,
+        "operator_chat_id": GROUP_ID,
+        "operator_ids": [OPERATOR_ID],
+        "database": database,
+    }
     return load_settings(**values)
 
 
