@@ -1,0 +1,225 @@
+"""Facts in an offer: amounts of pay, phone numbers, Telegram handles, links, the job and the destination."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+from pydantic import BaseModel
+
+from bot.content.offers import MONEY_MASK, Wages
+from bot.text.matcher import PhraseMatcher
+from bot.text.normalize import skeleton
+
+REGIONS = ("KZ", "UZ", "RU", "KG", "TJ", "AE", "TR", "KR")
+
+# Currency signs and codes known without content, so rule examples can be masked before content is loaded.
+_SYMBOLS = "$€₽₸£₩₺"
+_CODES = (
+    r"usd|eur|aed|rub|kzt|uzs|try|krw|tl|у\.?е\.?|доллар\w*|доллор\w*|долл\.?|dollar\w*|евро|yevro|evro|euro"
+    r"|руб\w*|₽|rubl\w*|рубл\w*|тг|тенге|теңге|tenge|сум\w*|сўм\w*|so['ʻʼ‘’`]?m\w*|sum\b|лир\w*|lira\w*"
+    r"|вон\w*|von\w*|won|дирх\w*|dirham\w*|manat\w*|сомони|somoni|сом\b|som\b"
+)
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?"
+_MULT = r"тыс\w*\.?|ming|мың|минг|k|к|млн\.?|mln\.?|million\w*|миллион\w*|mlrd"
+_AMOUNT = re.compile(
+    rf"(?<![\w+])(?:(?P<pre>[{_SYMBOLS}]|\b(?:usd|eur|aed)\b)\s?)?"
+    rf"(?P<num>{_NUMBER})(?:\s?(?P<mult>{_MULT})(?![^\W\d_]))?"
+    rf"(?:\s?(?P<post>[{_SYMBOLS}]|(?:{_CODES})(?![^\W\d_])))?",
+    re.IGNORECASE,
+)
+_RANGE_BEFORE = re.compile(rf"({_NUMBER})\s?(?:{_MULT})?\s?[-–—]\s?$", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z][A-Za-z0-9_]{3,31})\b")
+_LINK = re.compile(r"\b(?:https?://\S+|(?:t\.me|wa\.me|telegram\.me|instagram\.com|vk\.com)/\S+)", re.IGNORECASE)
+
+
+class Amount(BaseModel):
+    text: str
+    start: int
+    end: int
+    value: float
+    currency: str | None
+    usd_month: float | None = None
+
+
+class Facts(BaseModel):
+    amounts: list[Amount] = []
+    phones: list[str] = []  # E.164
+    handles: list[str] = []  # without @
+    links: list[str] = []
+    jobs: list[str] = []
+    destinations: list[str] = []
+
+    @property
+    def top_pay(self) -> Amount | None:
+        """The highest monthly pay in dollars that the offer names."""
+        known = [amount for amount in self.amounts if amount.usd_month is not None]
+        return max(known, key=lambda amount: amount.usd_month or 0, default=None)
+
+
+def _parse_number(raw: str) -> float | None:
+    raw = raw.replace("\u00a0", " ").replace("\u202f", " ")
+    if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+(?:[.,]\d{1,2})?", raw):
+        groups = re.split(r"[ .,]", raw)
+        # "1,500" and "150 000" group thousands; "1,500.50" keeps its cents.
+        if re.search(r"[.,]\d{1,2}$", raw):
+            return float("".join(groups[:-1]) + "." + groups[-1])
+        return float("".join(groups))
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def money_spans(text: str) -> list[tuple[int, int, re.Match[str]]]:
+    """Amounts written with a currency: where they stand."""
+    spans = []
+    for match in _AMOUNT.finditer(text):
+        if not (match.group("pre") or match.group("post")):
+            continue
+        spans.append((match.start(), match.end(), match))
+    return spans
+
+
+def mask_money(text: str) -> str:
+    """The text with each amount of money overwritten by a stand-in word of the same length (rules say <money>)."""
+    spans = money_spans(text)
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end, _ in spans:
+        parts.append(text[last:start])
+        parts.append((MONEY_MASK * (end - start))[: end - start])
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _fold_prefixes(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(skeleton(word) for word in words if skeleton(word))
+
+
+def _currency(token: str | None, wages: Wages) -> str | None:
+    if not token:
+        return None
+    token = token.casefold().rstrip(".")
+    for code, currency in wages.currencies.items():
+        if token in (s.casefold() for s in currency.symbols) or token == code.casefold():
+            return code
+    folded = skeleton(token)
+    for code, currency in wages.currencies.items():
+        if any(folded.startswith(word) for word in _fold_prefixes(tuple(currency.words))):
+            return code
+    return None
+
+
+def _multiplier(token: str | None, wages: Wages) -> float:
+    if not token:
+        return 1.0
+    folded = skeleton(token)
+    for factor, words in wages.multipliers.items():
+        if any(folded == word or (len(word) > 2 and folded.startswith(word)) for word in _fold_prefixes(tuple(words))):
+            return float(factor)
+    return 1.0
+
+
+def _per_month(text: str, end: int, wages: Wages) -> float:
+    after = skeleton(text[end : end + 30])
+    for period in wages.periods.values():
+        if any(after.startswith(word) for word in _fold_prefixes(tuple(period.words))):
+            return period.per_month
+    return 1.0
+
+
+def amounts(text: str, wages: Wages) -> list[Amount]:
+    found = []
+    for start, end, match in money_spans(text):
+        value = _parse_number(match.group("num"))
+        if value is None:
+            continue
+        value *= _multiplier(match.group("mult"), wages)
+        code = _currency(match.group("pre"), wages) or _currency(match.group("post"), wages)
+        usd = None
+        if code is not None:
+            usd = round(value * wages.currencies[code].usd * _per_month(text, end, wages), 2)
+        found.append(Amount(text=text[start:end].strip(), start=start, end=end, value=value, currency=code, usd_month=usd))
+    return found
+
+
+# Runs of digits that could be a phone number; phonenumbers reads only these (it is slow on long texts).
+_PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\- ]{5,}\d")
+
+
+def phones(text: str) -> list[str]:
+    """Phone numbers in E.164, read as numbers of any of the region's countries."""
+    seen: dict[str, None] = {}
+    for candidate in _PHONE_CANDIDATE.finditer(text):
+        piece = candidate.group()
+        if sum(ch.isdigit() for ch in piece) < 7:
+            continue
+        for region in REGIONS:
+            for match in phonenumbers.PhoneNumberMatcher(piece, region):
+                seen.setdefault(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+    return list(seen)
+
+
+def extract(text: str, wages: Wages, places: list[str] | None = None) -> Facts:
+    """Every fact the scanner reads from an offer.
+
+    places: rule ids "job:…" and "dest:…" the caller's matcher found (None: found here with `wages.place_rules()`).
+    """
+    if places is None:
+        places = [hit.rule_id for hit in PhraseMatcher(wages.place_rules()).scan(text)]
+    return Facts(
+        amounts=amounts(text, wages),
+        phones=phones(text),
+        handles=list(dict.fromkeys(match.group(1) for match in _HANDLE.finditer(text))),
+        links=list(dict.fromkeys(match.group().rstrip(".,;:!?)»") for match in _LINK.finditer(text))),
+        jobs=[place.split(":", 1)[1] for place in places if place.startswith("job:")],
+        destinations=[place.split(":", 1)[1] for place in places if place.startswith("dest:")],
+    )
+
+
+class PayCheck(BaseModel):
+    amount: Amount
+    job: str | None
+    destination: str | None
+    low: float
+    high: float
+    ratio: float
+
+
+def pay_check(facts: Facts, wages: Wages, no_experience: bool) -> PayCheck | None:
+    """Pay far above the usual range for the job and destination, or None.
+
+    Unknown job: the best-paid job in that destination; unknown destination: the best-paying destination
+    for the job; both unknown: the highest figure in the table. The scanner errs towards silence here.
+    """
+    top = facts.top_pay
+    if top is None or top.usd_month is None:
+        return None
+    destinations = [d for d in facts.destinations if d in wages.ranges] or list(wages.ranges)
+    best: tuple[float, float, str | None, str | None] | None = None
+    for destination in destinations:
+        table = wages.ranges[destination]
+        jobs = [job for job in facts.jobs if job in table] or list(table)
+        for job in jobs:
+            candidate = (table[job].high, table[job].low, job, destination)
+            if best is None or candidate[0] > best[0]:
+                best = candidate
+    if best is None:
+        return None
+    high, low, job, destination = best
+    ratio = wages.far_above_no_experience if no_experience else wages.far_above
+    if top.usd_month <= high * ratio:
+        return None
+    return PayCheck(
+        amount=top,
+        job=job if facts.jobs else None,
+        destination=destination if facts.destinations else None,
+        low=low,
+        high=high,
+        ratio=round(top.usd_month / high, 2),
+    )
