@@ -35,10 +35,11 @@ from bot.guidance import handlers as guidance
 from bot.guidance import screens
 from bot.i18n.catalogs import I18n
 from bot.offers import handlers as offers
-from bot.offers.service import OfferChecker
+from bot.offers.scan import OfferChecker
 from bot.paths import LOCALES_DIR
 from bot.privacy import handlers as privacy
 from bot.privacy.retention import retention_job
+from bot.stats.handlers import stats_command
 from bot.services import SERVICES, Context, Services, services
 from bot.settings import Settings
 from bot.storage import Store
@@ -110,7 +111,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         CommandHandler(["claim", "close", "transfer", "note", "say"], escalation.operator_command, operator_place),
         CommandHandler("queue", escalation.queue, operator_place),
         CommandHandler(["oncall", "offcall"], escalation.on_call, operator_place),
-        CommandHandler("stats", privacy.stats_command, operator_place),
+        CommandHandler("stats", stats_command, operator_place),
         MessageHandler(in_group & ~filters.COMMAND & ~filters.StatusUpdate.ALL, escalation.group_message),
         CallbackQueryHandler(escalation.operator_button, pattern=r"^t:"),
         CommandHandler("start", guidance.start, private),
@@ -148,7 +149,7 @@ async def _post_init(application: Application, settings: Settings, content: Cont
     application.bot_data[SERVICES] = Services(
         settings=settings, content=content, i18n=i18n, store=store, clock=clock, triage=triage,
         flood=guard.FloodGate(settings.user_messages_per_minute), escalation=esc, dispatcher=dispatcher,
-        offers=OfferChecker(content),
+        offers=OfferChecker(content.offers),
     )  # fmt: skip
     dispatcher.start()
     jobs = application.job_queue

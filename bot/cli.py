@@ -88,15 +88,26 @@ def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.bundle import load_content
-    from bot.offers.service import OfferChecker
+    from bot.i18n.catalogs import TRANSLITERATIONS
+    from bot.offers.report import check_offer_json, check_offer_report
+    from bot.offers.scan import OfferChecker
 
-    checker = OfferChecker(load_content(settings.content_dir))
+    content = load_content(settings.content_dir)
+    checker = OfferChecker(content.offers)
+    language = content.languages.get(args.lang) if args.lang else None
+    if args.lang and language is None:
+        print(f"helpline: unknown language {args.lang!r}; use one of {', '.join(content.languages.codes)}")
+        return 2
+    lang = language.source if language else None
     for name in args.files:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
         if args.json:
-            print(json.dumps(checker.json(name, text, args.lang), ensure_ascii=False))
-        else:
-            print(checker.report(name, text, args.lang))
+            print(json.dumps(check_offer_json(name, text, checker, lang), ensure_ascii=False))
+            continue
+        report = check_offer_report(name, text, checker, lang)
+        if language is not None and language.transliteration:
+            report = TRANSLITERATIONS[language.transliteration](report)
+        print(report)
     return 0
 
 

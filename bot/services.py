@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bot.escalation.service import Escalation
     from bot.escalation.triage import Triage
     from bot.guard import FloodGate
-    from bot.offers.service import OfferChecker
+    from bot.offers.scan import OfferChecker
 
 SERVICES = "services"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from bot.content.contacts import Contacts
 from bot.content.findings import Finding
 from bot.content.guidance import Guidance
+from bot.content.offers import OfferAdvice, OfferQuestions, OfferRules, OffersContent, Reported, Wages
 from bot.content.operators import CannedAnswers, EscalationTexts, Profile, Rota
 from bot.content.problems import ContentError, Problem
 from bot.content.text import Localized
@@ -33,6 +35,17 @@ class Content:
     escalation: EscalationTexts
     profile: Profile
     rota: Rota
+    offer_rules: OfferRules
+    offer_questions: OfferQuestions
+    wages: Wages
+    offer_advice: OfferAdvice
+    reported: Reported
+
+    @cached_property
+    def offers(self) -> OffersContent:
+        """The job-offer checker's files, as one model."""
+        return OffersContent(rules=self.offer_rules, questions=self.offer_questions, wages=self.wages,
+                             advice=self.offer_advice, reported=self.reported)  # fmt: skip
 
 
 # Each field of Content is one file; files that may be missing fall back to their model's defaults.
@@ -43,8 +56,13 @@ _FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "escalation": ("escalation.yaml", EscalationTexts),
     "profile": ("profile.yaml", Profile),
     "rota": ("rota.yaml", Rota),
+    "offer_rules": (OffersContent.FILES["rules"], OfferRules),
+    "offer_questions": (OffersContent.FILES["questions"], OfferQuestions),
+    "wages": (OffersContent.FILES["wages"], Wages),
+    "offer_advice": (OffersContent.FILES["advice"], OfferAdvice),
+    "reported": (OffersContent.FILES["reported"], Reported),
 }
-_OPTIONAL = {"rota"}
+_OPTIONAL = {"rota", "reported"}
 
 
 def content_files() -> dict[str, type[BaseModel]]:
@@ -60,6 +78,8 @@ def _cross_findings(content: Content) -> Iterator[tuple[str, Finding]]:
     yield from (("profile", f) for f in content.profile.findings())
     yield from (("rota", f) for f in content.rota.findings())
     yield from (("escalation", f) for f in content.escalation.findings())
+    by_file = {file: name for name, (file, _) in _FILES.items()}
+    yield from ((by_file[file], f) for file, f in content.offers.findings())
 
 
 def _localized(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Localized]]:

@@ -54,9 +54,10 @@ class Escalation:
 
     async def open_ticket(
         self, user: User, incoming: Incoming | None, *, update_id: int, urgent: bool, category: str | None,
-        kind: str = "help",
+        kind: str = "help", ack: Screen | None = None,
     ) -> Ticket | None:  # fmt: skip
-        """Write the ticket, its first message and every message it causes; None for a replayed update."""
+        """Write the ticket, its first message and every message it causes; None for a replayed update.
+        `ack` replaces the usual first answer (a reported recruiter is no emergency)."""
         lang = user.lang or self.content.languages.codes[0]
         t = self.i18n[lang]
         async with self.store.tx() as tx:
@@ -76,8 +77,7 @@ class Escalation:
                                              chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
             await tx.users.update(user.chat_id, awaiting=None)
             on_duty = await self._on_duty(tx)
-            ack = self.first_answer(t, user.country, bool(on_duty))
-            await self._to_user(tx, user, ack, ticket.id)
+            await self._to_user(tx, user, ack or self.first_answer(t, user.country, bool(on_duty)), ticket.id)
             if self.group is not None:
                 await tx.outbox.add(self.group, "card", {}, ticket.id)
             for operator in sorted(on_duty):

@@ -1,0 +1,188 @@
+"""Telegram handlers of the job-offer checker: thin; the logic is in guided.py, scan.py and report.py.
+
+Callback data: o:menu, o:guided, o:paste, o:back, o:quit, o:report, and o:a:<question id>:<yes|no|unsure>
+(the question id makes an old button from before a restart or a content change recognisable).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+
+from bot.escalation import handlers as escalation
+from bot.escalation.service import Incoming
+from bot.guidance.screens import footer, main_menu
+from bot.i18n.catalogs import Translator
+from bot.messaging import remember, session, show
+from bot.offers import guided
+from bot.offers.report import render
+from bot.services import Context, Services, services
+from bot.storage.users import User
+from bot.ui import HIDE, OFFER, TALK, Button, Screen
+
+log = logging.getLogger(__name__)
+
+AWAITING_OFFER = "offer"
+LAST_OFFER = "last_offer"  # kept in memory only, for "Report this recruiter"; never stored
+PASTED_OFFER_CHARS = 200  # a text this long with no other meaning is taken for a pasted offer
+MAX_MESSAGE = 4096
+
+
+def _menu(t: Translator) -> Screen:
+    rows = [
+        [Button(t.gettext("Answer questions about the offer"), OFFER + "guided")],
+        [Button(t.gettext("Send me the offer's text"), OFFER + "paste")],
+        *footer(t, None),
+    ]
+    text = t.gettext("Check a job offer before you say yes. Answer a few questions, or send me the offer: "
+                     "forward the message or paste its text.")  # fmt: skip
+    return Screen(text, rows)
+
+
+def _question_screen(svc: Services, t: Translator, state: guided.GuidedState) -> Screen | None:
+    questions = svc.content.offer_questions
+    question = guided.current_question(state, questions)
+    if question is None:
+        return None
+    text = f"{t.text(questions.progress).format(n=state.index + 1, total=len(questions.questions))}\n\n" \
+           f"{t.text(question.text)}"  # fmt: skip
+    if state.index == 0:
+        text = f"{t.text(questions.intro)}\n\n{text}"
+    answer = f"{OFFER}a:{question.id}:"
+    rows = [
+        [Button(t.text(questions.answer_yes), answer + "yes"), Button(t.text(questions.answer_no), answer + "no")],
+        [Button(t.text(questions.answer_unsure), answer + "unsure")],
+        [Button(t.text(questions.back), OFFER + "back"), Button(t.text(questions.quit), OFFER + "quit")],
+        [Button(t.gettext("Hide this chat"), HIDE)],
+    ]
+    return Screen(text, rows)
+
+
+def _result_screen(svc: Services, t: Translator, assessment: guided.Assessment, *, scanned: bool) -> Screen:
+    text = render(assessment, svc.content.offers, t.language.source)
+    if t.transliterate is not None:
+        text = t.transliterate(text)
+    rows: list[list[Button]] = []
+    if assessment.talk_to_person:
+        rows.append([Button(t.gettext("Talk to a person"), TALK)])
+    if scanned:
+        rows.append([Button(t.gettext("Report this recruiter"), OFFER + "report")])
+    rows.append([Button(t.gettext("Check another offer"), OFFER + "menu")])
+    return Screen(text[:MAX_MESSAGE], rows + footer(t, None))
+
+
+async def _state(svc: Services, user: User) -> guided.GuidedState:
+    questions = svc.content.offer_questions
+    if not user.check_state:
+        return guided.start(questions)
+    try:
+        return guided.resume(guided.GuidedState.model_validate_json(user.check_state), questions)
+    except ValueError:
+        return guided.start(questions)
+
+
+async def _save(svc: Services, user: User, state: guided.GuidedState | None) -> None:
+    async with svc.store.tx() as tx:
+        await tx.users.update(user.chat_id, check_state=state.model_dump_json() if state else None)
+
+
+async def check_command(update: Update, context: Context) -> None:
+    svc = services(context)
+    user, t = await session(context, update)
+    t = t or svc.default_translator()
+    if update.effective_message is not None:
+        await remember(svc, user.chat_id, update.effective_message.message_id)
+    await show(context, user.chat_id, _menu(t))
+
+
+async def button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None  # noqa: S101 - registered for o: buttons
+    svc = services(context)
+    user, t = await session(context, update)
+    t = t or svc.default_translator()
+    editable = query.message if isinstance(query.message, Message) else None
+    action = query.data.removeprefix(OFFER)
+    await query.answer()
+    if action == "menu":
+        await show(context, user.chat_id, _menu(t), edit=editable)
+    elif action == "paste":
+        async with svc.store.tx() as tx:
+            await tx.users.update(user.chat_id, awaiting=AWAITING_OFFER)
+        prompt = t.gettext("Send me the offer: forward the message, or paste its text here.")
+        await show(context, user.chat_id, Screen(prompt, footer(t, OFFER + "menu")), edit=editable)
+    elif action == "report":
+        await _report(update, context, user, t)
+    elif action in ("guided", "back", "quit") or action.startswith("a:"):
+        await _guided_step(context, svc, user, t, action, editable)
+    else:
+        await show(context, user.chat_id, main_menu(svc.content, t, t.gettext("This menu has changed.")))
+
+
+async def _guided_step(context: Context, svc: Services, user: User, t: Translator, action: str,
+                       editable: Message | None) -> None:  # fmt: skip
+    questions = svc.content.offer_questions
+    state = guided.start(questions) if action == "guided" else await _state(svc, user)
+    if action == "back":
+        state = guided.back(state)
+    elif action == "quit":
+        await _save(svc, user, None)
+        await show(context, user.chat_id, main_menu(svc.content, t), edit=editable)
+        return
+    elif action.startswith("a:"):
+        _, question_id, value = action.split(":", 2)
+        current = guided.current_question(state, questions)
+        # An answer to a question no longer on screen (an old button) just shows the current question.
+        if current is not None and current.id == question_id and value in ("yes", "no", "unsure"):
+            state = guided.answer(state, value, questions)  # type: ignore[arg-type]
+    if guided.is_done(state, questions):
+        assessment = guided.result(state, svc.content.offers, t.language.source)
+        await _save(svc, user, None)
+        async with svc.store.tx() as tx:
+            await tx.stats.count_event("check", t.code, assessment.risk)
+        await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=False), edit=editable)
+        return
+    await _save(svc, user, state)
+    screen = _question_screen(svc, t, state)
+    assert screen is not None  # noqa: S101 - not done, so there is a question
+    await show(context, user.chat_id, screen, edit=editable)
+
+
+def looks_like_an_offer(message: Message, awaiting: str | None) -> bool:
+    text = message.text or message.caption or ""
+    return bool(text) and (awaiting == AWAITING_OFFER or message.forward_origin is not None
+                           or len(text) >= PASTED_OFFER_CHARS)  # fmt: skip
+
+
+async def maybe_scan(update: Update, context: Context, user: User, t: Translator) -> bool:
+    """Scan a forwarded or pasted offer; False when the message is not one."""
+    message = update.effective_message
+    if message is None or not looks_like_an_offer(message, user.awaiting):
+        return False
+    svc = services(context)
+    text = message.text or message.caption or ""
+    assessment = svc.offers.check(text, t.language.source)
+    if user.awaiting == AWAITING_OFFER:
+        async with svc.store.tx() as tx:
+            await tx.users.update(user.chat_id, awaiting=None)
+    async with svc.store.tx() as tx:
+        await tx.stats.count_event("scan", t.code, assessment.risk)
+    context.user_data[LAST_OFFER] = {"text": text, "message_id": message.message_id, "update_id": update.update_id}
+    await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=True))
+    return True
+
+
+async def _report(update: Update, context: Context, user: User, t: Translator) -> None:
+    """Send the last scanned offer to the operators as a non-urgent ticket."""
+    svc = services(context)
+    offer = context.user_data.get(LAST_OFFER)
+    if not offer:
+        await show(context, user.chat_id, Screen(t.gettext("Please send me the offer again, then press "
+                                                           "“Report this recruiter”."), footer(t, None)))  # fmt: skip
+        return
+    incoming = Incoming(update.update_id, user.chat_id, offer["message_id"], "text", offer["text"])
+    thanks = Screen(t.gettext("Thank you. The helpline has the offer and will look at it."), footer(t, None))
+    await escalation.escalation(context).open_ticket(user, incoming, update_id=update.update_id, urgent=False,
+                                                     category="reported_recruiter", kind="report", ack=thanks)  # fmt: skip
+    context.user_data.pop(LAST_OFFER, None)
