@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     for lang in LANGS:
         pooled = {"tp": 0, "fp": 0, "fn": 0}
-        for (flag, key_lang), count in report["counts"].items():
+        for (_flag, key_lang), count in report["counts"].items():
             if key_lang == lang:
                 for k in pooled:
                     pooled[k] += count[k]

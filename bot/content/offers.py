@@ -167,14 +167,16 @@ class OfferQuestions(BaseModel):
 
     def findings(self) -> Iterator[Finding]:
         if not 10 <= len(self.questions) <= 15:
-            yield Finding(("questions",), f"{len(self.questions)} questions; keep the check to 10–15", severity="warning")
+            message = f"{len(self.questions)} questions; keep the check to 10–15"
+            yield Finding(("questions",), message, severity="warning")
         seen: set[str] = set()
         for index, question in enumerate(self.questions):
             if question.id in seen:
                 yield Finding(("questions", index, "id"), f"question id {question.id!r} is used twice")
             seen.add(question.id)
             if question.fundamental and question.ask is None:
-                yield Finding(("questions", index, "ask"), "a fundamental question needs `ask`: what to ask when unsure")
+                message = "a fundamental question needs `ask`: what to ask when unsure"
+                yield Finding(("questions", index, "ask"), message)
         if "{n}" not in "".join(self.progress.root.values()):
             yield Finding(("progress",), "progress should show {n} and {total}", severity="warning")
 
@@ -381,22 +383,30 @@ class OffersContent(BaseModel):
             if flag.hint:
                 continue
             if not flag.strong and flag.weight >= self.advice.high:
-                yield files["rules"], Finding(
-                    ("flags", flag_id, "weight"),
-                    f"weak flag {flag_id!r} weighs {flag.weight}: alone it would make the risk high "
-                    f"(high from {self.advice.high}); mark it strong or lower it",
+                yield (
+                    files["rules"],
+                    Finding(
+                        ("flags", flag_id, "weight"),
+                        f"weak flag {flag_id!r} weighs {flag.weight}: alone it would make the risk high "
+                        f"(high from {self.advice.high}); mark it strong or lower it",
+                    ),
                 )
             if flag.strong and flag.weight < self.advice.high:
-                yield files["rules"], Finding(
-                    ("flags", flag_id, "weight"), f"strong flag {flag_id!r} should weigh at least {self.advice.high}"
+                yield (
+                    files["rules"],
+                    Finding(
+                        ("flags", flag_id, "weight"),
+                        f"strong flag {flag_id!r} should weigh at least {self.advice.high}",
+                    ),
                 )
         for special in ("pay_too_high", "reported_recruiter"):
             if special not in flags:
                 yield files["rules"], Finding(("flags",), f"flag {special!r} is needed by the scanner")
         used = {rule.flag for rule in self.rules.rules} | {q.flag for q in self.questions.questions}
-        for flag_id, flag in flags.items():
+        for flag_id in flags:
             if flag_id not in used and flag_id not in ("pay_too_high", "reported_recruiter"):
-                yield files["rules"], Finding(("flags", flag_id), f"no rule or question raises {flag_id!r}", severity="warning")
+                message = f"no rule or question raises {flag_id!r}"
+                yield files["rules"], Finding(("flags", flag_id), message, severity="warning")
         for index, step in enumerate(self.advice.steps):
             for code in step.destinations:
                 if code not in self.wages.destinations:

@@ -1,9 +1,9 @@
 """Checking a job offer: the guided yes/no check and the free-text scan. Pure logic, no Telegram, no database.
 
-    checker = OfferChecker(load_offers(content_dir))
-    assessment = checker.check(text)            # scan.py → assess.py
-    render(assessment, checker.content, "uz")   # report.py
-    state = start(questions); state = answer(state, "yes"); result(state, content)   # guided.py
+checker = OfferChecker(load_offers(content_dir))
+assessment = checker.check(text)            # scan.py → assess.py
+render(assessment, checker.content, "uz")   # report.py
+state = start(questions); state = answer(state, "yes"); result(state, content)   # guided.py
 """
 
 from bot.offers.assess import Assessment, FlagHit, assess

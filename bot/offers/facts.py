@@ -101,9 +101,25 @@ def _fold_prefixes(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(skeleton(word) for word in words if skeleton(word))
 
 
+_MEMO: dict[tuple[int, str, str], object] = {}  # (id of the wages table, kind, words) → reading
+
+
+def _memo(wages: Wages, kind: str, key: str, compute):  # offers repeat the same few currency words
+    slot = (id(wages), kind, key)
+    if slot not in _MEMO:
+        if len(_MEMO) > 4096:
+            _MEMO.clear()
+        _MEMO[slot] = compute()
+    return _MEMO[slot]
+
+
 def _currency(token: str | None, wages: Wages) -> str | None:
     if not token:
         return None
+    return _memo(wages, "currency", token, lambda: _read_currency(token, wages))  # type: ignore[return-value]
+
+
+def _read_currency(token: str, wages: Wages) -> str | None:
     token = token.casefold().rstrip(".")
     for code, currency in wages.currencies.items():
         if token in (s.casefold() for s in currency.symbols) or token == code.casefold():
@@ -118,6 +134,10 @@ def _currency(token: str | None, wages: Wages) -> str | None:
 def _multiplier(token: str | None, wages: Wages) -> float:
     if not token:
         return 1.0
+    return _memo(wages, "multiplier", token, lambda: _read_multiplier(token, wages))  # type: ignore[return-value]
+
+
+def _read_multiplier(token: str, wages: Wages) -> float:
     folded = skeleton(token)
     for factor, words in wages.multipliers.items():
         if any(folded == word or (len(word) > 2 and folded.startswith(word)) for word in _fold_prefixes(tuple(words))):
@@ -126,7 +146,12 @@ def _multiplier(token: str | None, wages: Wages) -> float:
 
 
 def _per_month(text: str, end: int, wages: Wages) -> float:
-    after = skeleton(text[end : end + 30])
+    following = text[end : end + 30]
+    return _memo(wages, "period", following, lambda: _read_period(following, wages))  # type: ignore[return-value]
+
+
+def _read_period(following: str, wages: Wages) -> float:
+    after = skeleton(following)
     for period in wages.periods.values():
         if any(after.startswith(word) for word in _fold_prefixes(tuple(period.words))):
             return period.per_month
@@ -144,7 +169,9 @@ def amounts(text: str, wages: Wages) -> list[Amount]:
         usd = None
         if code is not None:
             usd = round(value * wages.currencies[code].usd * _per_month(text, end, wages), 2)
-        found.append(Amount(text=text[start:end].strip(), start=start, end=end, value=value, currency=code, usd_month=usd))
+        found.append(
+            Amount(text=text[start:end].strip(), start=start, end=end, value=value, currency=code, usd_month=usd)
+        )
     return found
 
 

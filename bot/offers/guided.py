@@ -89,7 +89,9 @@ def result(state: GuidedState, content: OffersContent, lang: str | None = None) 
             hits.append(FlagHit(flag=question.flag, source="answer", question=question.id, weight=question.weight or 0))
         elif value == "unsure":
             hits.append(
-                FlagHit(flag=question.flag, source="answer", question=question.id, unsure=True, weight=question.weight or 0)
+                FlagHit(
+                    flag=question.flag, source="answer", question=question.id, unsure=True, weight=question.weight or 0
+                )
             )
             if question.fundamental:
                 to_ask.append(question.id)

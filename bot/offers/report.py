@@ -95,8 +95,7 @@ def check_offer_report(path_label: str, text: str, checker: Any, lang: str | Non
     out = [
         f"{path_label}: risk {assessment.risk.upper()} (score {assessment.score:g}; "
         f"medium from {content.advice.medium:g}, high from {content.advice.high:g}); "
-        f"offer language {assessment.lang or '?'}"
-        + ("; talk to a person" if assessment.talk_to_person else "")
+        f"offer language {assessment.lang or '?'}" + ("; talk to a person" if assessment.talk_to_person else "")
     ]
     if not assessment.flags:
         out.append("  no warning signs found (this does not clear the offer)")

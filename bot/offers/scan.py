@@ -23,7 +23,7 @@ _UZ_CYRILLIC = set("ўҳ")
 # Frequent words (skeletons) that tell the languages apart when no rule names one.
 _COMMON = {
     "kk": {"kerek", "jane", "ushin", "jok", "men", "pen", "jumis", "ailik", "bar", "emes", "kajet", "birak", "osi"},
-    "uz": {"va", "uchun", "bilan", "kerak", "ish", "oilik", "bor", "emas", "ham", "bu", "uchun", "shart"},
+    "uz": {"va", "uchun", "bilan", "kerak", "ish", "oilik", "bor", "emas", "ham", "bu", "shart"},
     "ru": {"i", "v", "na", "dla", "po", "ot", "ne", "s", "rabota", "rabotu", "zarplata", "ili", "chto", "vas"},
 }
 
@@ -128,7 +128,7 @@ def guess_lang(text: str, rule_langs: list[str | None], tokens: Sequence[Token] 
     if detector is not None:
         try:
             found = detector(text)
-        except Exception:  # noqa: BLE001 - a helper's failure must not stop the scan
+        except Exception:
             found = None
         code = getattr(found, "lang", found)
         if isinstance(code, tuple):
@@ -182,7 +182,8 @@ class OfferChecker:
         for hit in self._matcher.scan_tokens(masked, tokens):
             if ":" in hit.rule_id:
                 if hit.rule_id.startswith("agency:"):
-                    hits.append(FlagHit(flag="reported_recruiter", evidence=text[hit.start : hit.end], source="contact"))
+                    evidence = text[hit.start : hit.end]
+                    hits.append(FlagHit(flag="reported_recruiter", evidence=evidence, source="contact"))
                 else:
                     places.append(hit.rule_id)
                 continue

@@ -46,7 +46,7 @@ def test_legitimate_rarely_high(report, lang):
 @pytest.mark.parametrize("lang", ["kk", "ru", "uz"])
 def test_flag_precision_and_recall(report, lang):
     pooled = {"tp": 0, "fp": 0, "fn": 0}
-    for (flag, key_lang), count in report["counts"].items():
+    for (_flag, key_lang), count in report["counts"].items():
         if key_lang == lang:
             for key in pooled:
                 pooled[key] += count[key]
