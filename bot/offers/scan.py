@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import cdist
 
 from bot.content.offers import OffersContent, load_offers
 from bot.offers.assess import Assessment, FlagHit, assess
 from bot.offers.facts import Facts, PayCheck, extract, mask_money, pay_check
-from bot.text.matcher import Hit, PhraseMatcher, Rule, Stem, allowed_edits
+from bot.text.matcher import PhraseMatcher
 from bot.text.normalize import Token, tokenize
 
 LANGS = ("kk", "ru", "uz")
@@ -26,74 +23,6 @@ _COMMON = {
     "uz": {"va", "uchun", "bilan", "kerak", "ish", "oilik", "bor", "emas", "ham", "bu", "shart"},
     "ru": {"i", "v", "na", "dla", "po", "ot", "ne", "s", "rabota", "rabotu", "zarplata", "ili", "chto", "vas"},
 }
-
-
-class OfferMatcher(PhraseMatcher):
-    """PhraseMatcher with the same results, faster on large rule sets.
-
-    All stem words of one length allow the same number of edits, so the distance matrix is cut off there
-    (the base class cuts at 2 for every length and then filters pairs in Python, which dominates its time
-    with short stems), and stems that must match exactly are looked up in a set instead.
-    """
-
-    def __init__(self, rules: Iterable[Rule]) -> None:
-        super().__init__(rules)
-        self._exact = {length: set(words) for length, words in self._by_length.items()}
-
-    def _word_hits(self, tokens: Sequence[Token]) -> dict[str, set[int]]:
-        positions: dict[str, list[int]] = defaultdict(list)  # offers repeat their words: each is looked at once
-        for position, token in enumerate(tokens):
-            positions[token.skeleton].append(position)
-        hits: dict[str, set[int]] = defaultdict(set)
-        for length, words in self._by_length.items():
-            by_prefix: dict[str, list[int]] = defaultdict(list)
-            for word, places in positions.items():
-                if len(word) >= length:
-                    by_prefix[word[:length]].extend(places)
-            if not by_prefix:
-                continue
-            edits = allowed_edits(words[0])
-            if edits == 0:
-                exact = self._exact[length]
-                for prefix, places in by_prefix.items():
-                    if prefix in exact:
-                        hits[prefix].update(places)
-                continue
-            prefixes = list(by_prefix)
-            distances = cdist(prefixes, words, scorer=Levenshtein.distance, score_cutoff=edits, workers=1)
-            for i, j in zip(*(distances <= edits).nonzero(), strict=True):
-                hits[words[j]].update(by_prefix[prefixes[i]])
-        return hits
-
-    def scan_tokens(self, text: str, tokens: Sequence[Token]) -> list[Hit]:
-        """`scan` on words the caller has already tokenized (the scanner reuses them for the language)."""
-        if not tokens:
-            return []
-        hits = self._word_hits(tokens)
-        places: dict[Stem, list[tuple[int, int]]] = {}
-
-        def where(group: tuple[Stem, ...]) -> list[tuple[int, int]]:
-            found: set[tuple[int, int]] = set()
-            for stem in group:
-                if stem[0] in hits:
-                    if stem not in places:
-                        places[stem] = self._places(stem, hits)
-                    found.update(places[stem])
-            return sorted(found)
-
-        result = []
-        for rule in self._rules:
-            # Most rules lack a word of some group: skip them before placing any stem.
-            if not all(any(all(word in hits for word in stem) for stem in group) for group in rule.all_of):
-                continue
-            span = self._first_span(rule, where)
-            if span is not None:
-                start, end = tokens[span[0]].start, tokens[span[1]].end
-                result.append(Hit(rule.id, text[start:end], start, end))
-        return result
-
-    def scan(self, text: str) -> list[Hit]:
-        return self.scan_tokens(text, tokenize(text))
 
 
 class ScanResult:
@@ -159,7 +88,7 @@ class OfferChecker:
     def __init__(self, content: OffersContent) -> None:
         self.content = content
         # One matcher for flags, jobs and destinations and reported agencies: the text is folded once.
-        self._matcher = OfferMatcher(
+        self._matcher = PhraseMatcher(
             [*content.rules.compiled_rules(), *content.wages.place_rules(), *content.reported.agency_rules()]
         )
         self._rule_flag = {rule.id: rule.flag for rule in content.rules.rules}

@@ -70,23 +70,34 @@ class PhraseMatcher:
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for word in sorted(words):
             self._by_length[len(word)].append(word)
+        self._exact = {length: set(group) for length, group in self._by_length.items()}
 
     def _word_hits(self, tokens: Sequence[Token]) -> dict[str, set[int]]:
         """For every stem word, the token positions that match it (exactly or nearly)."""
+        positions: dict[str, list[int]] = defaultdict(list)  # texts repeat their words: each is looked at once
+        for position, token in enumerate(tokens):
+            positions[token.skeleton].append(position)
         hits: dict[str, set[int]] = defaultdict(set)
         for length, words in self._by_length.items():
-            prefixes = sorted({token.skeleton[:length] for token in tokens if len(token.skeleton) >= length})
-            if not prefixes:
+            by_prefix: dict[str, list[int]] = defaultdict(list)
+            for word, places in positions.items():
+                if len(word) >= length:
+                    by_prefix[word[:length]].extend(places)
+            if not by_prefix:
                 continue
-            # One C call for all prefixes × stems of this length; distances above 2 are cut off.
-            distances = cdist(prefixes, words, scorer=Levenshtein.distance, score_cutoff=2, workers=1)
-            close: dict[str, list[str]] = defaultdict(list)
-            for i, j in zip(*(distances <= 2).nonzero(), strict=True):
-                if distances[i, j] <= allowed_edits(words[j]):
-                    close[prefixes[i]].append(words[j])
-            for position, token in enumerate(tokens):
-                for word in close.get(token.skeleton[:length], ()):
-                    hits[word].add(position)
+            # All stems of one length allow the same number of edits: short ones none, a set lookup.
+            edits = allowed_edits(words[0])
+            if edits == 0:
+                exact = self._exact[length]
+                for prefix, places in by_prefix.items():
+                    if prefix in exact:
+                        hits[prefix].update(places)
+                continue
+            prefixes = list(by_prefix)
+            # One C call for all prefixes × stems of this length.
+            distances = cdist(prefixes, words, scorer=Levenshtein.distance, score_cutoff=edits, workers=1)
+            for i, j in zip(*(distances <= edits).nonzero(), strict=True):
+                hits[words[j]].update(by_prefix[prefixes[i]])
         return hits
 
     @staticmethod
@@ -99,7 +110,10 @@ class PhraseMatcher:
         ]
 
     def scan(self, text: str) -> list[Hit]:
-        tokens = tokenize(text)
+        return self.scan_tokens(text, tokenize(text))
+
+    def scan_tokens(self, text: str, tokens: Sequence[Token]) -> list[Hit]:
+        """`scan` on words the caller has already tokenized (and may use for more, such as the language)."""
         if not tokens:
             return []
         hits = self._word_hits(tokens)
@@ -116,6 +130,9 @@ class PhraseMatcher:
 
         result = []
         for rule in self._rules:
+            # Most rules lack a word of some group: skip them before placing any stem.
+            if not all(any(all(word in hits for word in stem) for stem in group) for group in rule.all_of):
+                continue
             span = self._first_span(rule, where)
             if span is not None:
                 start, end = tokens[span[0]].start, tokens[span[1]].end
