@@ -40,6 +40,7 @@ from bot.paths import LOCALES_DIR
 from bot.privacy import handlers as privacy
 from bot.privacy.retention import retention_job
 from bot.stats.handlers import stats_command
+from bot.stats.metrics import METRICS, Metrics, count_update
 from bot.services import SERVICES, Context, Services, services
 from bot.settings import Settings
 from bot.storage import Store
@@ -91,6 +92,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         .post_shutdown(_post_shutdown)
         .build()
     )
+    application.bot_data[METRICS] = Metrics()
     register_handlers(application, settings)
     return application
 
@@ -98,6 +100,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
 def register_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Every handler, in one place. Groups run in order; within a group the first match wins.
 
+    -2  metrics: every update is counted, whatever happens to it next.
     -1  guard: replayed updates and floods stop here, before anything answers.
      0  operators first (their commands would otherwise read as a user's words), then the users'
         commands, buttons by prefix, and last the private-message router (bot.conversation).
@@ -131,6 +134,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.private_message),
         MessageHandler(private & filters.COMMAND, conversation.private_message),
     ]
+    application.add_handler(TypeHandler(Update, count_update, block=False), group=-2)
     application.add_handler(TypeHandler(Update, guard.before), group=-1)
     application.add_handlers(handlers, group=0)
     application.add_handler(TypeHandler(Update, guard.after), group=99)

@@ -39,7 +39,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         if args.webhook:
             await run_webhook(application, settings, args.webhook, stop)
         else:
-            await run_polling(application, stop)
+            await run_polling(application, settings, stop)
 
     asyncio.run(main())
     return 0

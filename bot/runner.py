@@ -13,7 +13,9 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.services import SERVICES
 from bot.settings import Settings
+from bot.stats.metrics import METRICS, Collect, Metrics, metrics_app_routes, serve_metrics, services_collector
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -43,15 +45,27 @@ async def stopped(application: Application) -> None:  # type: ignore[type-arg]
         await application.post_shutdown(application)
 
 
-async def run_polling(application: Application, stop: asyncio.Event, *, poll_timeout: int = 30) -> None:  # type: ignore[type-arg]
+def _metrics(application: Application) -> tuple[Metrics, Collect]:  # type: ignore[type-arg]
+    metrics = application.bot_data[METRICS]
+    return metrics, services_collector(application.bot_data[SERVICES], metrics)
+
+
+async def run_polling(application: Application, settings: Settings, stop: asyncio.Event, *,
+                      poll_timeout: int = 30) -> None:  # type: ignore[type-arg]  # fmt: skip
     await started(application)
+    metrics_runner = None
     try:
+        if settings.metrics_port is not None:
+            metrics, collect = _metrics(application)
+            metrics_runner = await serve_metrics(settings.webhook_listen, settings.metrics_port, collect, metrics)
         assert application.updater is not None  # noqa: S101 - built with an updater
         await application.updater.start_polling(timeout=poll_timeout, drop_pending_updates=False,
                                                 allowed_updates=Update.ALL_TYPES)  # fmt: skip
         log.info("polling for updates")
         await stop.wait()
     finally:
+        if metrics_runner is not None:
+            await metrics_runner.cleanup()
         await stopped(application)
 
 
@@ -76,6 +90,8 @@ def webhook_app(application: Application, path: str, secret: str) -> web.Applica
     app = web.Application(client_max_size=1_000_000)
     app.router.add_post(path, receive)
     app.router.add_get("/healthz", health)
+    metrics, collect = _metrics(application)
+    metrics_app_routes(app, collect, metrics)
     return app
 
 

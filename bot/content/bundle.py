@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from bot.content.contacts import Contacts
 from bot.content.findings import Finding
 from bot.content.guidance import Guidance
+from bot.content.leaflet import LEAFLET_FILE, LeafletContent
 from bot.content.offers import OfferAdvice, OfferQuestions, OfferRules, OffersContent, Reported, Wages
 from bot.content.operators import CannedAnswers, EscalationTexts, Profile, Rota
 from bot.content.problems import ContentError, Problem
@@ -40,6 +41,7 @@ class Content:
     wages: Wages
     offer_advice: OfferAdvice
     reported: Reported
+    leaflet: LeafletContent
 
     @cached_property
     def offers(self) -> OffersContent:
@@ -61,6 +63,7 @@ _FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "wages": (OffersContent.FILES["wages"], Wages),
     "offer_advice": (OffersContent.FILES["advice"], OfferAdvice),
     "reported": (OffersContent.FILES["reported"], Reported),
+    "leaflet": (LEAFLET_FILE, LeafletContent),
 }
 _OPTIONAL = {"rota", "reported"}
 
@@ -78,6 +81,7 @@ def _cross_findings(content: Content) -> Iterator[tuple[str, Finding]]:
     yield from (("profile", f) for f in content.profile.findings())
     yield from (("rota", f) for f in content.rota.findings())
     yield from (("escalation", f) for f in content.escalation.findings())
+    yield from (("leaflet", f) for f in content.leaflet.findings(content.languages.content_codes, content.contacts))
     by_file = {file: name for name, (file, _) in _FILES.items()}
     yield from ((by_file[file], f) for file, f in content.offers.findings())
 
