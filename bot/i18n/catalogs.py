@@ -48,7 +48,7 @@ def _derive(catalog: Catalog, locale: str, convert: Callable[[str], str]) -> Cat
         if isinstance(strings, tuple | list):
             converted: str | tuple[str, ...] = tuple(convert(s) for s in strings)
         else:
-            converted = convert(strings)
+            converted = convert(strings or "")
         derived.add(message.id, converted, flags=message.flags, context=message.context)
     return derived
 
