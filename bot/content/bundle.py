@@ -18,6 +18,7 @@ from bot.content.offers import OfferAdvice, OfferQuestions, OfferRules, OffersCo
 from bot.content.operators import CannedAnswers, EscalationTexts, Profile, Rota
 from bot.content.problems import ContentError, Problem
 from bot.content.text import Localized
+from bot.content.triage import TriageRules
 from bot.i18n.languages import Languages, load_languages
 from bot.i18n.transliterate import latin_to_cyrillic
 from bot.yamlfile import LineMap, PathKey, YamlError, load_yaml
@@ -42,6 +43,7 @@ class Content:
     offer_advice: OfferAdvice
     reported: Reported
     leaflet: LeafletContent
+    triage: TriageRules
 
     @cached_property
     def offers(self) -> OffersContent:
@@ -64,6 +66,7 @@ _FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "offer_advice": (OffersContent.FILES["advice"], OfferAdvice),
     "reported": (OffersContent.FILES["reported"], Reported),
     "leaflet": (LEAFLET_FILE, LeafletContent),
+    "triage": ("triage.yaml", TriageRules),
 }
 _OPTIONAL = {"rota", "reported"}
 
@@ -81,6 +84,7 @@ def _cross_findings(content: Content) -> Iterator[tuple[str, Finding]]:
     yield from (("profile", f) for f in content.profile.findings())
     yield from (("rota", f) for f in content.rota.findings())
     yield from (("escalation", f) for f in content.escalation.findings())
+    yield from (("triage", f) for f in content.triage.findings())
     yield from (("leaflet", f) for f in content.leaflet.findings(content.languages.content_codes, content.contacts))
     by_file = {file: name for name, (file, _) in _FILES.items()}
     yield from ((by_file[file], f) for file, f in content.offers.findings())
