@@ -1,4 +1,15 @@
-"""Before any handler: drop replayed updates, slow down floods. After all: record the update as done."""
+"""Before any handler: drop replayed updates, remember message ids for /hide, slow down floods.
+After all handlers: record the update as done.
+
+The guard is the one place every update passes, so it is where the bot:
+- skips an update it handled before (a replay after a crash) — nothing is processed twice;
+- remembers the id of every message a user sends in private (ids only, never texts), so "Hide this chat"
+  deletes them all, including those it never answered (floods, stickers, commands of others);
+- refuses callback queries it cannot use (no message to act on): "this menu has changed";
+- lets a user send about `per_minute` updates a minute; past that, one polite slow-down message, and the
+  rest are recorded as handled and dropped — except an urgent message, which always opens its ticket,
+  and "Hide this chat", which always hides.
+"""
 
 from __future__ import annotations
 
@@ -7,73 +18,135 @@ import time
 from collections import defaultdict, deque
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.services import Context, services
+from bot.services import Context, Services, services
+from bot.ui import HIDE
 
 log = logging.getLogger(__name__)
 
 WINDOW = 60.0  # seconds
+MAX_TRACKED = 10_000  # users in the window before idle ones are forgotten
 
 
 class FloodGate:
-    """A sliding window of each user's recent updates, in memory: it protects, it records nothing."""
+    """A sliding window of each user's recent updates, in memory: it protects, it records nothing.
+
+    Messages count against `per_minute`; button presses (cheap, and fast when someone reads through the
+    menus) against a separate window `BUTTONS_FACTOR` times as wide.
+    """
+
+    BUTTONS_FACTOR = 3
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
-        self._times: dict[int, deque[float]] = defaultdict(deque)
+        self._times: dict[tuple[int, bool], deque[float]] = defaultdict(deque)
         self._warned: dict[int, float] = {}
 
-    def admit(self, user_id: int, now: float) -> tuple[bool, bool]:
+    def admit(self, user_id: int, now: float, *, button: bool = False) -> tuple[bool, bool]:
         """(let it through, warn the user now): one polite warning per window, then silence."""
-        times = self._times[user_id]
+        times = self._times[(user_id, button)]
         while times and now - times[0] > WINDOW:
             times.popleft()
-        if len(times) < self.per_minute:
+        if len(times) < self.per_minute * (self.BUTTONS_FACTOR if button else 1):
             times.append(now)
-            if len(self._times) > 10_000:
+            if len(self._times) > MAX_TRACKED:
                 self._forget_idle(now)
             return True, False
-        warn = now - self._warned.get(user_id, 0.0) > WINDOW
+        warned = self._warned.get(user_id)
+        warn = warned is None or now - warned > WINDOW
         if warn:
             self._warned[user_id] = now
         return False, warn
 
+    def tracked(self) -> int:
+        return len(self._times)
+
     def _forget_idle(self, now: float) -> None:
-        for user_id in [u for u, times in self._times.items() if not times or now - times[-1] > WINDOW]:
-            self._times.pop(user_id, None)
-            self._warned.pop(user_id, None)
+        for key in [k for k, times in self._times.items() if not times or now - times[-1] > WINDOW]:
+            self._times.pop(key, None)
+            self._warned.pop(key[0], None)
+
+
+def _private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == "private"
 
 
 async def before(update: Update, context: Context) -> None:
     svc = services(context)
-    async with svc.store.read() as tx:
+    chat = update.effective_chat
+    incoming = update.message or update.edited_message
+    remember = incoming.message_id if incoming is not None and _private(update) else None
+    async with svc.store.tx() as tx:
         replay = await tx.users.seen(update.update_id)
+        if not replay and remember is not None and chat is not None:
+            # Every message a user sends in private: "Hide this chat" must find it, answered or not.
+            await tx.users.remember_message(chat.id, remember)
     if replay:
         log.info("update %s was handled before; skipped", update.update_id)
         raise ApplicationHandlerStop
-    chat = update.effective_chat
-    if chat is None or chat.type != "private" or update.effective_user is None:
+    query = update.callback_query
+    if query is not None and (query.message is None or query.data is None):
+        # A button of an inline message or a game: nothing of this bot's; answer it, use nothing of it.
+        await _answer_query(svc, context, update, slow_down=False)
+        await _done(context, update.update_id)
+        raise ApplicationHandlerStop
+    if chat is None or not _private(update) or update.effective_user is None:
         return
-    gate: FloodGate = svc.flood
-    admitted, warn = gate.admit(update.effective_user.id, time.monotonic())
-    if admitted or _urgent(update, context):
-        return  # an urgent message always goes through, flood or not
-    if warn:
-        t = svc.i18n.get(await _lang(context, chat.id)) or svc.i18n[svc.content.languages.codes[0]]
-        await context.bot.send_message(chat.id, t.gettext("You are writing very fast. Please wait a minute."))
+    admitted, warn = svc.flood.admit(update.effective_user.id, time.monotonic(), button=query is not None)
+    if admitted or _always(update, svc):
+        return
+    log.info("update %s: flood from one user; dropped", update.update_id)
+    if query is not None:
+        await _answer_query(svc, context, update, slow_down=True)
+    elif warn:
+        await _slow_down(svc, context, chat.id)
     await _done(context, update.update_id)
     raise ApplicationHandlerStop
 
 
-def _urgent(update: Update, context: Context) -> bool:
+def _always(update: Update, svc: Services) -> bool:
+    """What goes through a flood: hiding the chat, and a message that signals danger."""
+    query = update.callback_query
+    if query is not None:
+        return query.data == HIDE
     message = update.effective_message
-    text = message.text or message.caption if message else None
-    return bool(text) and services(context).triage.classify(text or "").urgent
+    if message is None:
+        return False
+    text = message.text or message.caption or ""
+    if text.split(maxsplit=1)[:1] and text.split(maxsplit=1)[0].split("@")[0].lower() == "/hide":
+        return True
+    return bool(text) and svc.triage.classify(text).urgent
 
 
-async def _lang(context: Context, chat_id: int) -> str | None:
-    async with services(context).store.read() as tx:
+async def _slow_down(svc: Services, context: Context, chat_id: int) -> None:
+    t = svc.i18n.get(await _lang(svc, chat_id)) or svc.default_translator()
+    try:
+        sent = await context.bot.send_message(chat_id, t.gettext("You are writing very fast. Please wait a minute."))
+    except TelegramError as error:
+        log.info("could not ask a user to slow down (%s)", type(error).__name__)
+        return
+    async with svc.store.tx() as tx:
+        await tx.users.remember_message(chat_id, sent.message_id)
+
+
+async def _answer_query(svc: Services, context: Context, update: Update, *, slow_down: bool) -> None:
+    query = update.callback_query
+    assert query is not None  # noqa: S101
+    chat = update.effective_chat
+    t = svc.i18n.get(await _lang(svc, chat.id) if chat is not None else None) or svc.default_translator()
+    try:
+        text = t.gettext("You are writing very fast. Please wait a minute.") if slow_down else \
+            t.gettext("This menu has changed.")  # fmt: skip
+        await query.answer(text)
+    except TelegramError as error:
+        log.info("could not answer a callback query (%s)", type(error).__name__)
+
+
+async def _lang(svc: Services, chat_id: int) -> str | None:
+    async with svc.store.read() as tx:
         user = await tx.users.get(chat_id)
     return user.lang if user else None
 

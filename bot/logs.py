@@ -1,7 +1,9 @@
 """Logging: plain or JSON lines, with levels, and no secrets or personal data.
 
 Handlers log ids and kinds, never message texts or names. As a second line of defence, a filter
-removes the bot token from every record (HTTP libraries put it in URLs), including tracebacks.
+removes the bot token from every record (HTTP libraries put it in URLs), including tracebacks, and
+python-telegram-bot's own debug lines (which print whole updates and request parameters, so message
+texts) are kept out even when the bot runs at DEBUG.
 """
 
 from __future__ import annotations
@@ -9,27 +11,49 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
+from types import TracebackType
+from urllib.parse import quote
 
 REDACTED = "[token]"
+# Loggers that print request URLs (with the token) or whole updates and parameters (with texts) below INFO.
+QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "apscheduler": logging.WARNING,
+         "aiohttp.access": logging.WARNING, "telegram": logging.INFO, "hpack": logging.WARNING}  # fmt: skip
+
+
+def _variants(secret: str) -> list[str]:
+    """The secret as it may appear: whole, URL-encoded, and a bot token's private half on its own."""
+    found = {secret, quote(secret, safe=""), quote(secret)}
+    _, _, private = secret.partition(":")
+    if len(private) >= 8:
+        found.add(private)
+    return sorted((v for v in found if v), key=len, reverse=True)
 
 
 class RedactingFilter(logging.Filter):
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
-        self.secrets = [secret for secret in secrets if secret]
+        self.secrets = [variant for secret in secrets if secret for variant in _variants(secret)]
 
-    def _clean(self, text: str) -> str:
+    def clean(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._clean(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call must not lose the line, nor leak its arguments
+            message = f"{record.msg!s} (unformattable arguments)"
+        record.msg = self.clean(message)
         record.args = None
         if record.exc_info:
-            formatter = logging.Formatter()
-            record.exc_text = self._clean(formatter.formatException(record.exc_info))
+            record.exc_text = self.clean(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = self.clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.clean(record.stack_info)
         return True
 
 
@@ -39,6 +63,8 @@ class JsonFormatter(logging.Formatter):
                 "message": record.getMessage()}  # fmt: skip
         if record.exc_text:
             line["trace"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
         return json.dumps(line, ensure_ascii=False)
 
 
@@ -52,6 +78,24 @@ def setup_logging(level: str, fmt: str, secrets: list[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL, and Telegram's URLs carry the token: keep it quiet.
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name, quiet in QUIET.items():
+        logging.getLogger(name).setLevel(max(quiet, logging.getLevelName(level)))
+    _route_uncaught_exceptions()
+
+
+def _route_uncaught_exceptions() -> None:
+    """An exception nobody caught is printed through logging too, so the filter sees its traceback."""
+
+    def excepthook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        logging.getLogger("bot").critical("uncaught %s", kind.__name__, exc_info=(kind, error, trace))
+
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is not SystemExit:
+            logging.getLogger("bot").critical("uncaught %s in a thread", args.exc_type.__name__,
+                                              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))  # type: ignore[arg-type]  # fmt: skip
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook

@@ -1,19 +1,55 @@
-"""Telegram handlers for /hide, /forget and /silent."""
+"""Telegram handlers for "Hide this chat" (/hide and the button), /forget and /silent.
+
+Hiding must never put helpline content back on the screen, so these handlers catch Telegram's errors
+themselves instead of letting the error handler apologise with the main menu.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.guidance import screens
 from bot.messaging import remember, session, show
 from bot.privacy import service
-from bot.services import Context, services
-from bot.ui import FORGET, MAIN_MENU, Screen
+from bot.services import Context, Services, services
+from bot.ui import FORGET, HIDE, MAIN_MENU, Screen
 
 log = logging.getLogger(__name__)
+
+
+async def _delete_chat(context: Context, svc: Services, chat_id: int) -> list[int]:
+    """Delete the chat's remembered messages of the last 48 hours; returns the ids that are gone."""
+    gone: list[int] = []
+    for batch in await service.messages_to_hide(svc.store, chat_id):
+        try:
+            await context.bot.delete_messages(chat_id, batch)
+            gone += batch
+            continue
+        except BadRequest as error:
+            log.info("batch delete refused (%s); deleting one by one", type(error).__name__)
+        except TelegramError as error:  # an outage: what is not deleted stays remembered for next time
+            log.warning("could not delete a batch of messages (%s)", type(error).__name__)
+            continue
+        for message_id in batch:
+            try:
+                await context.bot.delete_message(chat_id, message_id)
+            except BadRequest:
+                pass  # gone already, or too old: nothing more to do about it
+            except TelegramError:
+                continue
+            gone.append(message_id)
+    return gone
+
+
+async def _answer(update: Update) -> None:
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except TelegramError as error:
+            log.info("could not answer a button (%s)", type(error).__name__)
 
 
 async def hide(update: Update, context: Context) -> None:
@@ -21,30 +57,18 @@ async def hide(update: Update, context: Context) -> None:
     svc = services(context)
     chat = update.effective_chat
     assert chat is not None  # noqa: S101
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    elif update.effective_message is not None:
-        await remember(svc, chat.id, update.effective_message.message_id)
-    for batch in await service.messages_to_hide(svc.store, chat.id):
-        try:
-            await context.bot.delete_messages(chat.id, batch)
-        except BadRequest as error:
-            # Some may be gone already or too old; delete the rest one by one.
-            log.info("batch delete refused (%s); deleting one by one", error.message)
-            for message_id in batch:
-                try:
-                    await context.bot.delete_message(chat.id, message_id)
-                except BadRequest:
-                    continue
-    ticket_id = await service.hidden(svc.store, chat.id)
-    if ticket_id is not None and svc.settings.operator_chat_id is not None:
-        async with svc.store.tx() as tx:
-            text = f"Ticket #{ticket_id}: the user hid the chat. Write short, neutral messages."
-            await tx.outbox.add(svc.settings.operator_chat_id, "group_text", {"text": text}, ticket_id)
+    await _answer(update)
+    gone = await _delete_chat(context, svc, chat.id)
+    ticket_id = await service.hidden(svc.store, chat.id, gone, svc.settings.operator_chat_id)
+    if ticket_id is not None:
         svc.dispatcher.wake()
     _, t = await session(context, update)
     neutral = (t or svc.default_translator()).gettext("OK")
-    sent = await context.bot.send_message(chat.id, neutral, disable_notification=True)
+    try:
+        sent = await context.bot.send_message(chat.id, neutral, disable_notification=True)
+    except TelegramError as error:
+        log.info("could not leave the neutral line (%s)", type(error).__name__)
+        return
     await remember(svc, chat.id, sent.message_id)
 
 
@@ -52,36 +76,38 @@ async def forget(update: Update, context: Context) -> None:
     svc = services(context)
     user, t = await session(context, update)
     t = t or svc.default_translator()
-    if update.effective_message is not None:
-        await remember(svc, user.chat_id, update.effective_message.message_id)
     text = t.gettext("Delete everything the helpline keeps about you: your language, your answers, your "
                      "messages to us? This cannot be undone.")  # fmt: skip
-    rows = [[screens.Button(t.gettext("Yes, delete"), FORGET + "yes"), screens.Button(t.gettext("No"), FORGET + "no")]]
+    rows = [[screens.Button(t.gettext("Yes, delete"), FORGET + "yes"), screens.Button(t.gettext("No"), FORGET + "no")],
+            [screens.Button(t.gettext("Hide this chat"), HIDE)]]
     await show(context, user.chat_id, Screen(text, rows))
 
 
 async def forget_button(update: Update, context: Context) -> None:
+    """Yes: delete the chat (afterwards its message ids are gone too), then everything stored about the user."""
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
     svc = services(context)
     user, t = await session(context, update)
     t = t or svc.default_translator()
-    await query.answer()
+    await _answer(update)
     if query.data != FORGET + "yes":
         await show(context, user.chat_id, screens.main_menu(svc.content, t))
         return
-    closed = await service.forget(svc.store, user.chat_id)
-    if closed and svc.settings.operator_chat_id is not None:
-        async with svc.store.tx() as tx:
-            for ticket_id in closed:
-                text = f"Ticket #{ticket_id} is closed: the user asked the helpline to forget them."
-                await tx.outbox.add(svc.settings.operator_chat_id, "group_text", {"text": text}, ticket_id)
-                await tx.outbox.add(svc.settings.operator_chat_id, "card_refresh", {}, ticket_id)
+    await _delete_chat(context, svc, user.chat_id)
+    closed = await service.forget(svc.store, user.chat_id, svc.settings.operator_chat_id)
+    # In memory too: the last offer kept for "Report this recruiter", anything else of this user's.
+    context.user_data.clear()
+    context.chat_data.clear()
+    if closed:
         svc.dispatcher.wake()
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Main menu"), callback_data=MAIN_MENU)]])
     # Not remembered: nothing about this user is kept any more.
-    await context.bot.send_message(user.chat_id, t.gettext("Done. We deleted what we kept about you."),
-                                   reply_markup=markup)  # fmt: skip
+    try:
+        await context.bot.send_message(user.chat_id, t.gettext("Done. We deleted what we kept about you."),
+                                       reply_markup=markup, disable_notification=True)  # fmt: skip
+    except TelegramError as error:
+        log.info("could not confirm a forget (%s)", type(error).__name__)
 
 
 async def silent(update: Update, context: Context) -> None:

@@ -1,4 +1,4 @@
-"""Hide and forget as plain Python over the store: what to delete, never how Telegram deletes it."""
+"""Hide, forget and purge as plain Python over the store: what to delete, never how Telegram deletes it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from bot.storage import Store
 
 DELETE_WINDOW = dt.timedelta(hours=48)  # Telegram lets a bot delete messages for 48 hours
 BATCH = 100  # deleteMessages takes at most 100 ids
+UPDATES_KEPT = dt.timedelta(days=7)  # replays come within about a day
+OUTBOX_KEPT = dt.timedelta(days=2)  # delivered rows, to look into a delivery
 
 
 async def messages_to_hide(store: Store, chat_id: int) -> list[list[int]]:
@@ -17,27 +19,45 @@ async def messages_to_hide(store: Store, chat_id: int) -> list[list[int]]:
     return [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
 
 
-async def hidden(store: Store, chat_id: int) -> int | None:
-    """After deleting: forget the ids; returns the live ticket the operators should hear about."""
+async def hidden(store: Store, chat_id: int, deleted: list[int], group: int | None) -> int | None:
+    """After deleting: forget the deleted ids; the operators hear about a live ticket (returned)."""
     async with store.tx() as tx:
-        await tx.users.drop_messages(chat_id)
+        await tx.users.forget_messages(chat_id, deleted)
         user = await tx.users.get(chat_id)
         ticket = await tx.tickets.live_for_user(user.id) if user else None
         if ticket is not None:
             await tx.tickets.audit(ticket.id, None, "user hid the chat")
+            if group is not None:
+                text = f"Ticket #{ticket.id}: the user hid the chat. Write short, neutral messages."
+                await tx.outbox.add(group, "group_text", {"text": text}, ticket.id)
     return ticket.id if ticket else None
 
 
-async def forget(store: Store, chat_id: int) -> list[int]:
+async def forget(store: Store, chat_id: int, group: int | None) -> list[int]:
     """Delete everything about a user; their open tickets close, texts erased, an anonymous record kept.
-    Returns the tickets that were open, so the operators can be told."""
+
+    In one transaction: the user row (language, country, source, silent mode, check state), the ids of
+    their messages, every outbox row of theirs or of their tickets (pending copies of their messages
+    included), their id in refused attempts at operators' commands. Tickets keep category, language
+    and times, for the statistics. Returns the tickets that were open; the operators are told.
+    """
     async with store.tx() as tx:
         user = await tx.users.get(chat_id)
-        if user is None:
-            return []
-        closed = await tx.tickets.detach_user(user.id)
+        if user is not None:
+            tickets = await tx.tickets.ids_for_user(user.id)
+            closed = await tx.tickets.detach_user(user.id)
+            for ticket_id in tickets:
+                await tx.outbox.drop_ticket(ticket_id)
+        else:
+            closed = []
         await tx.outbox.drop_lane(chat_id)
+        await tx.tickets.forget_actor(chat_id)
         await tx.users.delete(chat_id)
+        if group is not None:
+            for ticket_id in closed:
+                text = f"Ticket #{ticket_id} is closed: the user asked the helpline to forget them."
+                await tx.outbox.add(group, "group_text", {"text": text}, ticket_id)
+                await tx.outbox.add(group, "card_refresh", {}, ticket_id)
     return closed
 
 
@@ -47,9 +67,9 @@ async def purge(store: Store, retention: dt.timedelta) -> int:
         old = await tx.tickets.closed_before(tx.now - retention)
         for ticket_id in old:
             await tx.tickets.erase_texts(ticket_id)
-            await tx.outbox.erase_ticket(ticket_id)
+            await tx.outbox.drop_ticket(ticket_id)  # pending ones too: a month after closing, none is needed
             await tx.tickets.audit(ticket_id, None, "texts purged")
         await tx.users.prune_messages(DELETE_WINDOW)
-        await tx.users.prune_updates(dt.timedelta(days=7))
-        await tx.outbox.prune(dt.timedelta(days=2))
+        await tx.users.prune_updates(UPDATES_KEPT)
+        await tx.outbox.prune(OUTBOX_KEPT)
     return len(old)

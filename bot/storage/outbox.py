@@ -72,6 +72,10 @@ class OutboxRepo(Repo):
         """For /forget: what was still to be sent to this chat is not sent."""
         await self.run("DELETE FROM outbox WHERE lane = ?", (lane,))
 
+    async def drop_ticket(self, ticket_id: int) -> None:
+        """For /forget: nothing of a forgotten user's ticket is delivered any more, and no row names them."""
+        await self.run("DELETE FROM outbox WHERE ticket_id = ?", (ticket_id,))
+
     async def erase_ticket(self, ticket_id: int) -> None:
         await self.run("DELETE FROM outbox WHERE ticket_id = ? AND state != 'pending'", (ticket_id,))
 

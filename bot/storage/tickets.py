@@ -160,6 +160,13 @@ class TicketRepo(Repo):
         rows = await self.all("SELECT actor_id, action, detail FROM audit WHERE ticket_id = ? ORDER BY id", (ticket_id,))
         return [(row["actor_id"], row["action"], row["detail"]) for row in rows]
 
+    async def ids_for_user(self, user_id: int) -> list[int]:
+        return [row["id"] for row in await self.all("SELECT id FROM tickets WHERE user_id = ? ORDER BY id", (user_id,))]
+
+    async def forget_actor(self, actor_id: int) -> None:
+        """For /forget: a user who once tried an operator's command is no longer named in the audit."""
+        await self.run("UPDATE audit SET actor_id = NULL WHERE actor_id = ? AND action = 'refused'", (actor_id,))
+
     async def erase_texts(self, ticket_id: int) -> None:
         """Remove what was said, keep that something was said (for counts and timings)."""
         await self.run("UPDATE ticket_messages SET text = NULL, chat_id = NULL WHERE ticket_id = ?", (ticket_id,))
