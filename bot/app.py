@@ -34,6 +34,7 @@ from bot.escalation.triage import Triage
 from bot.guidance import handlers as guidance
 from bot.guidance import screens
 from bot.i18n.catalogs import I18n
+from bot.messaging import remember
 from bot.offers import handlers as offers
 from bot.offers.scan import OfferChecker
 from bot.paths import LOCALES_DIR
@@ -206,7 +207,9 @@ async def on_error(update: object, context: Context) -> None:
             user = await tx.users.get(update.effective_chat.id)
         t = svc.i18n.get(user.lang if user else None) or svc.default_translator()
         notice = t.gettext("Sorry, something went wrong on our side. Here is the main menu.")
-        await context.bot.send_message(update.effective_chat.id, notice + "\n\n" + t.text(svc.content.guidance.welcome),
-                                       reply_markup=screens.main_menu(svc.content, t).markup())  # fmt: skip
+        sent = await context.bot.send_message(update.effective_chat.id,
+                                              notice + "\n\n" + t.text(svc.content.guidance.welcome),
+                                              reply_markup=screens.main_menu(svc.content, t).markup())  # fmt: skip
+        await remember(svc, update.effective_chat.id, sent.message_id)  # "Hide this chat" must find it too
     except Exception as apology_error:  # the apology must never raise in its turn
         log.error("trace %s: could not apologise (%s)", trace, type(apology_error).__name__)

@@ -7,6 +7,7 @@ import logging
 from telegram import Message, Update
 
 from bot.escalation.service import Escalation, Incoming, OperatorAction
+from bot.guidance.handlers import stale_button
 from bot.guidance.screens import footer
 from bot.messaging import remember, session, show
 from bot.services import Context, services
@@ -76,9 +77,11 @@ async def country_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None  # noqa: S101
     user, _ = await session(context, update)
     screen = await escalation(context).set_country(user, query.data.removeprefix(COUNTRY))
+    if screen is None:  # a country no longer in the content, or no language yet: an old button
+        await stale_button(update, context)
+        return
     await query.answer()
-    if screen is not None:
-        await show(context, user.chat_id, screen)
+    await show(context, user.chat_id, screen)
 
 
 # -- operators --------------------------------------------------------------------------------------
@@ -115,7 +118,9 @@ async def _operator(update: Update, context: Context, action: str) -> int | None
     await esc.refuse(sender.id if sender else None, action)
     message = update.effective_message
     if message is not None:
-        await message.reply_text("Only the helpline's operators can do this.")
+        sent = await message.reply_text("Only the helpline's operators can do this.")
+        if message.chat.type == "private":  # a user's chat: "Hide this chat" must find the refusal too
+            await remember(services(context), message.chat_id, sent.message_id)
     return None
 
 

@@ -131,7 +131,7 @@ async def _guided_step(context: Context, svc: Services, user: User, t: Translato
         await show(context, user.chat_id, main_menu(svc.content, t), edit=editable)
         return
     elif action.startswith("a:"):
-        _, question_id, value = action.split(":", 2)
+        _, question_id, value = [*action.split(":", 2), "", ""][:3]  # a malformed button changes nothing
         current = guided.current_question(state, questions)
         # An answer to a question no longer on screen (an old button) just shows the current question.
         if current is not None and current.id == question_id and value in ("yes", "no", "unsure"):

@@ -9,6 +9,7 @@ import logging
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 
+from bot.messaging import remember
 from bot.services import Context, services
 from bot.stats.report import format_stats, read_stats
 
@@ -41,7 +42,9 @@ async def stats_command(update: Update, context: Context) -> None:
     in_place = chat.type == ChatType.PRIVATE or chat.id == svc.settings.operator_chat_id
     if user is None or not svc.escalation.is_operator(user.id) or not in_place:
         log.warning("refused /stats to a non-operator or outside the operators' group (id %s)", user and user.id)
-        await message.reply_text(REFUSAL)
+        sent = await message.reply_text(REFUSAL)
+        if chat.type == ChatType.PRIVATE:  # a user's chat: "Hide this chat" must find the refusal too
+            await remember(svc, chat.id, sent.message_id)
         return
     since = since_from_args(list(context.args or []), svc.clock.now().date())
     if since is None:
