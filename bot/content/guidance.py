@@ -11,6 +11,7 @@ from bot.content.text import Label, Localized
 
 ScreenId = str
 MAX_TAPS = 3  # every screen within three taps of the main menu
+MAX_ID = 30
 
 
 class Screen(BaseModel):
@@ -35,8 +36,9 @@ class Guidance(BaseModel):
             if screen_id not in self.screens:
                 yield Finding(("main_menu", index), f"the main menu points at a missing screen {screen_id!r}")
         for screen_id, screen in self.screens.items():
-            if len(screen_id.encode()) > 40 or not screen_id.replace("_", "").isalnum() or not screen_id.isascii():
-                yield Finding(("screens", screen_id), f"screen id {screen_id!r}: use a-z, 0-9 and _, 40 at most")
+            # A button carries two ids ("s:target:from") within Telegram's 64 bytes.
+            if len(screen_id) > MAX_ID or not screen_id.replace("_", "").isalnum() or not screen_id.isascii():
+                yield Finding(("screens", screen_id), f"screen id {screen_id!r}: use a-z, 0-9 and _, {MAX_ID} at most")
             for index, target in enumerate(screen.links):
                 if target not in self.screens:
                     yield Finding(("screens", screen_id, "links", index), f"link to a missing screen {target!r}")

@@ -80,7 +80,8 @@ async def menu_button(update: Update, context: Context) -> None:
         await show(context, chat_id, screens.language_picker(svc.translators()), edit=_editable(query.message))
         return
     if data.startswith(SCREEN):
-        page = screens.screen(svc.content, t, data.removeprefix(SCREEN))
+        target, _, came_from = data.removeprefix(SCREEN).partition(":")
+        page = screens.screen(svc.content, t, target, came_from or None)
         if page is None:
             await stale_button(update, context)
             return

@@ -21,7 +21,8 @@ def main_menu(content: Content, t: Translator, notice: str | None = None) -> Scr
     text = t.text(content.guidance.welcome)
     if notice:
         text = f"{notice}\n\n{text}"
-    rows = [[Button(t.text(content.guidance.screens[sid].button), SCREEN + sid)] for sid in content.guidance.main_menu]
+    rows = [[Button(t.text(content.guidance.screens[sid].button), SCREEN + sid)] for sid in content.guidance.main_menu
+            if sid in content.guidance.screens]  # fmt: skip
     rows.insert(0, [Button(t.gettext("Check a job offer"), OFFER + "menu")])
     rows.insert(1, [Button(t.gettext("Talk to a person"), TALK)])
     rows.append([Button(t.gettext("Language"), LANGUAGES), Button(t.gettext("Hide this chat"), HIDE)])
@@ -41,8 +42,9 @@ def contacts_block(country: Country, t: Translator) -> str:
     return "\n".join(lines)
 
 
-def screen(content: Content, t: Translator, screen_id: str) -> Screen | None:
-    """A guidance screen, or None when the id no longer exists (an old button after a content change)."""
+def screen(content: Content, t: Translator, screen_id: str, came_from: str | None = None) -> Screen | None:
+    """A guidance screen, or None when the id no longer exists (an old button after a content change).
+    Back leads where the person came from when that screen still links here, else one level up."""
     page = content.guidance.screens.get(screen_id)
     if page is None:
         return None
@@ -50,9 +52,10 @@ def screen(content: Content, t: Translator, screen_id: str) -> Screen | None:
     country = content.contacts.country(page.country)
     if country is not None:
         text = f"{text}\n\n{contacts_block(country, t)}"
-    rows = [[Button(t.text(content.guidance.screens[link].button), SCREEN + link)] for link in page.links
-            if link in content.guidance.screens]  # fmt: skip
-    parent = content.guidance.parent(screen_id)
+    rows = [[Button(t.text(content.guidance.screens[link].button), f"{SCREEN}{link}:{screen_id}")]
+            for link in page.links if link in content.guidance.screens]  # fmt: skip
+    origin = content.guidance.screens.get(came_from or "")
+    parent = came_from if origin is not None and screen_id in origin.links else content.guidance.parent(screen_id)
     rows += footer(t, SCREEN + parent if parent else MAIN_MENU)
     return Screen(text[:MAX_MESSAGE], rows)
 
