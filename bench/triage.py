@@ -100,13 +100,17 @@ def main() -> int:
     for lang, row in report.items():
         good = row["urgent_share"] >= URGENT_TARGET and row["normal_share"] <= NORMAL_TARGET
         ok &= good
-        print(f"{lang}: urgent → ticket {row['urgent_share']:6.1%} of {row['urgent']:3d} (target ≥ {URGENT_TARGET:.0%})  "
-              f"normal → ticket {row['normal_share']:6.1%} of {row['normal']:3d} (target ≤ {NORMAL_TARGET:.0%})  "
-              f"language right {row['lang_share']:6.1%}  {'ok' if good else 'BELOW TARGET'}")  # fmt: skip
+        print(
+            f"{lang}: urgent → ticket {row['urgent_share']:6.1%} of {row['urgent']:3d} (≥ {URGENT_TARGET:.0%})  "
+            f"normal → ticket {row['normal_share']:6.1%} of {row['normal']:3d} (≤ {NORMAL_TARGET:.0%})  "
+            f"language right {row['lang_share']:6.1%}  {'ok' if good else 'BELOW TARGET'}"
+        )
         for category in sorted(row["per_category"]):
             missed = len(row["misses"].get(category, []))
             wrong = sum(1 for expected, _, _ in row["wrong_category"] if expected == category)
-            print(f"    {category:20s} {row['per_category'][category]:3d} urgent, {missed} missed, {wrong} other category")
+            print(
+                f"    {category:20s} {row['per_category'][category]:3d} urgent, {missed} missed, {wrong} other category"
+            )
         if args.misses:
             for category, texts in row["misses"].items():
                 for text in texts:
@@ -116,7 +120,8 @@ def main() -> int:
             for expected, got, text in row["wrong_category"]:
                 print(f"    CATEGORY {expected} → {got}: {text}")
     mean, p99 = timing(triage, args.data)
-    print(f"classify: mean {mean:.3f} ms, p99 {p99:.3f} ms over {sum(r['urgent'] + r['normal'] for r in report.values())} messages")
+    count = sum(row["urgent"] + row["normal"] for row in report.values())
+    print(f"classify: mean {mean:.3f} ms, p99 {p99:.3f} ms over {count} messages")
     return 0 if ok else 1
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.content.findings import Finding
 from bot.text.matcher import PhraseMatcher, Rule
-from bot.text.normalize import fold_word, prepare
+from bot.text.normalize import tokenize
 from bot.yamlfile import load_yaml
 
 FILE = "triage.yaml"
@@ -122,18 +122,20 @@ class TriageRules(BaseModel):
         for i, example in enumerate(pattern.not_examples):
             hits = alone.scan(example)
             if hits:
-                yield Finding((*where, "not_examples", i),
-                              f"pattern {pattern.id!r} matches its not-example {example!r} at {hits[0].evidence!r}")  # fmt: skip
+                message = f"pattern {pattern.id!r} matches its not-example {example!r} at {hits[0].evidence!r}"
+                yield Finding((*where, "not_examples", i), message)
         # A word of `all_of` that its own `unless` also lists vetoes the pattern wherever it matches.
         found = {_fold(word) for group in pattern.all_of for word in group}
         for g, group in enumerate(pattern.unless):
             for word in group:
                 if _fold(word) in found:
-                    yield Finding((*where, "unless", g), f"{word!r} is in both all_of and unless: the pattern can never match")
+                    yield Finding(
+                        (*where, "unless", g), f"{word!r} is in both all_of and unless: the pattern can never match"
+                    )
 
 
 def _fold(phrase: str) -> str:
-    return " ".join(fold_word(prepare(word)) for word in phrase.split())
+    return " ".join(token.skeleton for token in tokenize(phrase))
 
 
 def _group_findings(path: tuple[str | int, ...], groups: Groups) -> Iterator[Finding]:
@@ -141,9 +143,10 @@ def _group_findings(path: tuple[str | int, ...], groups: Groups) -> Iterator[Fin
         if not group:
             yield Finding((*path, g), "an empty group: list at least one word")
         for w, word in enumerate(group):
-            if not word.strip() or not all(fold_word(prepare(part)) for part in word.split()):
+            words = [token.skeleton for token in tokenize(word)]
+            if not words or len(words) != len(word.split()):
                 yield Finding((*path, g, w), f"pattern {word!r} has a word that folds to nothing")
-            elif len(word.split()) == 1 and len(folded := _fold(word)) < 3:
+            elif len(words) == 1 and len(folded := words[0]) < 3:
                 # One letter starts a tenth of all words; two letters still very many.
                 message = f"{word!r} folds to {folded!r}: it matches every word that starts with it"
                 yield Finding((*path, g, w), message, severity="error" if len(folded) < 2 else "warning")

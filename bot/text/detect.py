@@ -20,6 +20,7 @@ from bot.text.normalize import Token, fold_word, prepare, tokenize
 
 LANGS = ("kk", "ru", "uz")
 
+# fmt: off
 # Letters (after case folding) and what each one says: language -> weight per occurrence.
 LETTERS: Mapping[str, Mapping[str, float]] = {
     **{letter: {"kk": 3.0} for letter in "әіңүұөһ"},
@@ -31,14 +32,16 @@ LETTERS: Mapping[str, Mapping[str, float]] = {
 }
 
 # Frequent words, written as people usually spell them; several spellings may fold to one skeleton.
-# A word two languages share (men, bar, emes, kanday …) is left out: it tells nothing.
+# A word two languages share (men, bar, emes, kanday …) is left out: it tells nothing; so is yoʻq, whose
+# skeleton is "ok".
 WORDS: Mapping[str, tuple[str, ...]] = {
     "kk": (
         "және", "жоқ", "жок", "үшін", "ушин", "керек", "жұмыс", "ақша", "айлық", "қалай", "қашан", "қанша", "қайда",
         "осы", "сол", "бұл", "бул", "екен", "мен", "сен", "ол", "біз", "сіз", "сиз", "олар", "маған", "саған", "оған",
         "бізді", "мені", "сені", "оны", "жатыр", "жатырмыз", "жүр", "отыр", "болды", "бола", "ма", "ме", "ба", "бе",
         "па", "пе", "деп", "дейді", "деді", "емес", "бар", "тез", "енді", "әлі", "да", "де", "та", "те", "ғой",
-        "жерде", "қай", "кай", "көмек", "көмектесіңіз", "көмектесіңіздер", "рахмет", "сәлеметсіз", "қазір", "бүгін", "ертең", "үй", "үйден",
+        "жерде", "қай", "кай", "көмек", "көмектесіңіз", "көмектесіңіздер", "рахмет", "сәлеметсіз",
+        "қазір", "бүгін", "ертең", "үй", "үйден",
         "бастық", "қожайын", "бала", "баламды", "ағам", "інім", "апам", "қызым", "ұлым", "әкем", "анам", "шетел",
     ),
     "ru": (
@@ -51,7 +54,7 @@ WORDS: Mapping[str, tuple[str, ...]] = {
         "еще", "ещё", "там", "здесь", "только", "потом", "сейчас", "месяц", "месяца", "день", "будет", "хочу",
     ),
     "uz": (
-        "va", "uchun", "bilan", "kerak", "ish", "ishdan", "ishga", "oylik", "bor", "yoʻq", "yok", "ham", "bu", "nima",
+        "va", "uchun", "bilan", "kerak", "ish", "ishdan", "ishga", "oylik", "bor", "ham", "bu", "nima",
         "qayerda", "qachon", "qancha", "qanday", "menga", "bizni", "meni", "sizga", "ular", "hozir", "yana", "lekin",
         "endi", "deb", "dedi", "deydi", "emas", "yordam", "bering", "rahmat", "salom", "assalomu", "xoʻjayin", "pul",
         "akam", "ukam", "opam", "singlim", "qizim", "oʻgʻlim", "onam", "otam", "bolam", "uyga", "uyda", "chet",
@@ -66,18 +69,19 @@ ENDINGS: Mapping[str, tuple[tuple[str, float], ...]] = {
     "kk": (("ip", 1.0), ("ap", 1.0), ("ep", 1.0), ("up", 0.5), ("ler", 1.0), ("dar", 1.0), ("der", 1.0),
            ("tar", 1.0), ("ter", 1.0), ("nin", 1.0), ("iniz", 1.0), ("maidi", 1.0), ("meidi", 1.0),
            ("ganmin", 1.0), ("pin", 0.5), ("min", 0.5),
-           ("dan", 0.5), ("den", 0.5), ("tan", 0.5), ("ten", 0.5), ("im", 0.5)),  # fmt: skip
+           ("dan", 0.5), ("den", 0.5), ("tan", 0.5), ("ten", 0.5), ("im", 0.5)),
     # Uzbek present continuous -yapti (folds to -apti), -moqchi, converb -ib, genitive -ning, -ingiz, -ishdi
     "uz": (("apti", 2.0), ("apman", 2.0), ("mokchi", 2.0), ("ib", 1.0), ("ning", 1.0), ("ingiz", 1.0),
            ("ishdi", 1.5), ("ishadi", 1.5), ("ishapti", 1.0), ("man", 0.5), ("miz", 0.5),
-           ("dan", 0.5), ("im", 0.5)),  # fmt: skip
+           ("dan", 0.5), ("im", 0.5)),
     # Russian verb and adjective endings
     "ru": (("ut", 1.0), ("ete", 1.0), ("ite", 1.0), ("ogo", 1.0), ("ami", 1.0), ("ost", 1.0), ("li", 0.5),
-           ("ov", 0.5), ("ei", 0.5), ("oi", 0.5), ("nie", 1.0), ("sa", 0.5), ("et", 0.5)),  # fmt: skip
+           ("ov", 0.5), ("ei", 0.5), ("oi", 0.5), ("nie", 1.0), ("sa", 0.5), ("et", 0.5)),
 }
+# fmt: on
 
 WORD_WEIGHT = 2.0
-_UZ_APOSTROPHE = re.compile(r"[og][ʻʼ‘’'`´]")  # noqa: RUF001 - the Uzbek oʻ and gʻ, typed with any apostrophe
+_UZ_APOSTROPHE = re.compile(r"[og][ʻʼ‘’'`´]")  # the Uzbek oʻ and gʻ, typed with any apostrophe
 _LATIN_WORD = re.compile(r"[a-z]+")
 # In Latin-typed Kazakh and Russian, y is a vowel between consonants (alyp, shygarmaidy, vy); in Uzbek never.
 _VOWEL_Y = re.compile(r"[bcdfghjklmnpqrstvwxz]y(?![aeiouy])")
@@ -99,8 +103,8 @@ _WORD_LANGS: dict[str, str] = {word: lang for lang, words in _WORD_SETS.items() 
 def _ending_scores(word: str) -> tuple[tuple[str, float], ...]:
     found = []
     for lang, endings in ENDINGS.items():
-        best = max((weight for ending, weight in endings if len(word) >= len(ending) + 2 and word.endswith(ending)),
-                   default=0.0)  # fmt: skip
+        fitting = (weight for ending, weight in endings if len(word) >= len(ending) + 2 and word.endswith(ending))
+        best = max(fitting, default=0.0)
         if best:
             found.append((lang, best))
     return tuple(found)
@@ -124,9 +128,9 @@ def scores(text: str, tokens: list[Token] | None = None) -> dict[str, float]:
             result["ru"] += 1.0
     for token in tokenize(text) if tokens is None else tokens:
         word = token.skeleton
-        lang = _WORD_LANGS.get(word)
-        if lang is not None:
-            result[lang] += WORD_WEIGHT
+        known = _WORD_LANGS.get(word)
+        if known is not None:
+            result[known] += WORD_WEIGHT
             continue
         for lang, weight in _ending_scores(word):
             result[lang] += weight

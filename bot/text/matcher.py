@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
-from bot.text.normalize import Token, fold_word, prepare, tokenize
+from bot.text.normalize import Token, tokenize
 
 Stem = tuple[str, ...]  # one alternative: consecutive word stems
 
@@ -39,7 +39,8 @@ class Hit:
 def _stems(alternatives: Iterable[str]) -> list[Stem]:
     stems = []
     for alternative in alternatives:
-        words = tuple(fold_word(prepare(word)) for word in alternative.split())
+        # Split as texts are split: "ұрып-соғ" is two words in a message, so two in a stem.
+        words = tuple(token.skeleton for token in tokenize(alternative))
         if words and all(words):
             stems.append(words)
     return stems

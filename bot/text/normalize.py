@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z",
@@ -24,15 +24,16 @@ _CYRILLIC = {
     "ў": "o", "ҳ": "h",
 }  # fmt: skip
 
-# Applied in order on the Latin text: transliteration habits that mean the same sound.
+# Applied in order on the Latin text: transliteration habits that mean the same sound
+# (gh is how many type Kazakh ғ and Uzbek gʻ: joghalyp = жоғалып, oghlim = oʻgʻlim).
 _LATIN_VARIANTS = (
-    ("shch", "sh"), ("sch", "sh"), ("w", "sh"), ("kh", "h"), ("x", "h"), ("zh", "j"), ("dj", "j"),
+    ("shch", "sh"), ("sch", "sh"), ("w", "sh"), ("kh", "h"), ("gh", "g"), ("x", "h"), ("zh", "j"), ("dj", "j"),
     ("ts", "s"), ("tz", "s"), ("ch", "\0"), ("c", "s"), ("\0", "ch"), ("ph", "f"), ("q", "k"),
     ("yo", "o"), ("yu", "u"), ("iu", "u"), ("ya", "a"), ("ia", "a"), ("ye", "e"), ("y", "i"),
 )  # fmt: skip
 
 # Apostrophes Uzbek uses for oʻ, gʻ and the tutuq belgisi; inside a word they carry no meaning for matching.
-_APOSTROPHES = "ʻʼ‘’'`´ʹ"  # noqa: RUF001
+_APOSTROPHES = "ʻʼ‘’'`´ʹ"
 _INVISIBLE = "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
 # A word: letters and digits, with apostrophes and invisible characters allowed inside it.
 _WORD = re.compile(rf"[^\W_](?:[^\W_{_INVISIBLE}]|[{_APOSTROPHES}{_INVISIBLE}]+(?=[^\W_]))*")
