@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
+from telegram.request import HTTPXRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -27,6 +28,7 @@ from telegram.ext import (
 from bot import conversation, guard
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
+from bot.durable import DurableBot, Inbox, replay_unhandled
 from bot.escalation import handlers as escalation
 from bot.escalation.dispatcher import Dispatcher
 from bot.escalation.service import Escalation
@@ -58,18 +60,23 @@ class PerChatProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """The chat's lock first, then a slot: a flooding chat waits on its own lock holding at most one
+        slot, so the other chats' updates are not queued behind its backlog."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await super().process_update(update, coroutine)
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         try:
             async with lock:
-                await coroutine
+                await super().process_update(update, coroutine)
         finally:
             if not lock.locked() and not lock._waiters:  # noqa: SLF001 - drop idle locks
                 self._locks.pop(chat.id, None)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -82,12 +89,18 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
     """The whole bot. Tests pass their own clock; the content is loaded (and checked) before anything starts."""
     content = content or load_content(settings.content_dir)
     clock = clock or SystemClock()
+    bot = DurableBot(
+        settings.token(),
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
+        request=HTTPXRequest(connection_pool_size=128),
+        get_updates_request=HTTPXRequest(),
+        rate_limiter=AIORateLimiter(max_retries=3),
+        inbox=Inbox(),
+    )
     application = (
         ApplicationBuilder()
-        .token(settings.token())
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .bot(bot)
         .concurrent_updates(PerChatProcessor())
         .post_init(lambda app: _post_init(app, settings, content, clock))
         .post_shutdown(_post_shutdown)
@@ -145,6 +158,8 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
 async def _post_init(application: Application, settings: Settings, content: Content, clock: Clock) -> None:  # type: ignore[type-arg]
     store = Store(settings.database, clock)
     await store.open()
+    if isinstance(application.bot, DurableBot):
+        application.bot.inbox.store = store
     i18n = I18n(content.languages, LOCALES_DIR)
     triage = Triage(content.triage)
     esc = Escalation(store, content, i18n, settings, clock)
@@ -157,6 +172,7 @@ async def _post_init(application: Application, settings: Settings, content: Cont
         offers=OfferChecker(content.offers),
     )  # fmt: skip
     dispatcher.start()
+    await replay_unhandled(application, store)
     jobs = application.job_queue
     if jobs is not None:
         jobs.run_repeating(escalation.ladder_job, interval=LADDER_EVERY, first=1, name="ladder")

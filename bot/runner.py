@@ -13,6 +13,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.durable import DurableBot
 from bot.services import SERVICES
 from bot.settings import Settings
 from bot.stats.metrics import METRICS, Collect, Metrics, metrics_app_routes, serve_metrics, services_collector
@@ -81,6 +82,10 @@ def webhook_app(application: Application, path: str, secret: str) -> web.Applica
             update = Update.de_json(data, application.bot)
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400, text="bad update")
+        # Written down before Telegram hears "ok": it will not send the update again.
+        bot = application.bot
+        if isinstance(bot, DurableBot):
+            await bot.inbox.save([data])
         await application.update_queue.put(update)
         return web.Response(text="ok")
 

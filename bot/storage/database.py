@@ -13,6 +13,7 @@ import aiosqlite
 
 from bot.clock import Clock, SystemClock
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.inbox import InboxRepo
 from bot.storage.operators import OperatorRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.stats import StatsRepo
@@ -31,6 +32,7 @@ class Tx:
         self.outbox = OutboxRepo(conn, now)
         self.stats = StatsRepo(conn, now)
         self.operators = OperatorRepo(conn, now)
+        self.inbox = InboxRepo(conn, now)
 
 
 class Store:

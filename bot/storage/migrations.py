@@ -114,4 +114,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, name, lang, value)
     );
     """,
+    # 2: the inbox. python-telegram-bot confirms fetched updates with its next poll, before handling them;
+    # each update is written here first (names removed) and deleted once handled, so a crash loses none.
+    """
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        payload TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    """,
 )

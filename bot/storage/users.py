@@ -44,7 +44,8 @@ class UserRepo(Repo):
         await self.run(f"UPDATE users SET {assignments} WHERE chat_id = ?", (*values.values(), chat_id))  # noqa: S608
 
     async def first_time(self, update_id: int) -> bool:
-        """Record an update id; False when it was seen before (a replay after a crash)."""
+        """Record an update as handled (and drop it from the inbox); False when it was handled before."""
+        await self.run("DELETE FROM inbox WHERE update_id = ?", (update_id,))
         return bool(await self.run(
             "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)", (update_id, self.stamp)
         ))  # fmt: skip
