@@ -123,6 +123,15 @@ def chat_settings(base: Settings, standin: StandIn, database: Path) -> Settings:
     return load_settings(**values)
 
 
+async def _settle(standin: StandIn, chat: TerminalChat) -> None:
+    """Wait for the bot's answer before reading the next line (typed ahead or piped in)."""
+    try:
+        await standin.wait_idle(timeout=10, settle=0.3)
+    except TimeoutError:
+        pass  # a slow answer is shown when it comes
+    chat.show_new()
+
+
 async def _watch(chat: TerminalChat) -> None:
     while True:
         chat.show_new()
@@ -145,11 +154,12 @@ async def run_terminal_chat(settings: Settings, *, lang: str | None, payload: st
             watcher = asyncio.create_task(_watch(chat))
             try:
                 await standin.user_sends(USER_ID, f"/start {payload}".strip())
+                await _settle(standin, chat)
                 while True:
                     line = await asyncio.to_thread(sys.stdin.readline)
                     if not line or not await chat.handle(line):
                         break
-                    await asyncio.sleep(0.3)
+                    await _settle(standin, chat)
             finally:
                 watcher.cancel()
                 await stopped(application)
