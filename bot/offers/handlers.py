@@ -104,6 +104,10 @@ async def button(update: Update, context: Context) -> None:
     t = t or svc.default_translator()
     editable = query.message if isinstance(query.message, Message) else None
     action = query.data.removeprefix(OFFER)
+    if action in ("guided", "back", "quit") or action.startswith("a:"):
+        current = await _guided_step(context, svc, user, t, action, editable)
+        await query.answer(None if current else t.gettext("This menu has changed."))
+        return
     await query.answer()
     if action == "menu":
         await show(context, user.chat_id, _menu(t), edit=editable)
@@ -114,27 +118,28 @@ async def button(update: Update, context: Context) -> None:
         await show(context, user.chat_id, Screen(prompt, footer(t, OFFER + "menu")), edit=editable)
     elif action == "report":
         await _report(update, context, user, t)
-    elif action in ("guided", "back", "quit") or action.startswith("a:"):
-        await _guided_step(context, svc, user, t, action, editable)
     else:
         await show(context, user.chat_id, main_menu(svc.content, t, t.gettext("This menu has changed.")))
 
 
 async def _guided_step(context: Context, svc: Services, user: User, t: Translator, action: str,
-                       editable: Message | None) -> None:  # fmt: skip
+                       editable: Message | None) -> bool:  # fmt: skip
+    """One step of the guided check; False when the button pressed was an old one."""
     questions = svc.content.offer_questions
+    current_button = True
     state = guided.start(questions) if action == "guided" else await _state(svc, user)
     if action == "back":
         state = guided.back(state)
     elif action == "quit":
         await _save(svc, user, None)
         await show(context, user.chat_id, main_menu(svc.content, t), edit=editable)
-        return
+        return True
     elif action.startswith("a:"):
         _, question_id, value = [*action.split(":", 2), "", ""][:3]  # a malformed button changes nothing
         current = guided.current_question(state, questions)
         # An answer to a question no longer on screen (an old button) just shows the current question.
-        if current is not None and current.id == question_id and value in ("yes", "no", "unsure"):
+        current_button = current is not None and current.id == question_id and value in ("yes", "no", "unsure")
+        if current_button:
             state = guided.answer(state, value, questions)  # type: ignore[arg-type]
     if guided.is_done(state, questions):
         assessment = guided.result(state, svc.content.offers, t.language.source)
@@ -142,11 +147,12 @@ async def _guided_step(context: Context, svc: Services, user: User, t: Translato
         async with svc.store.tx() as tx:
             await tx.stats.count_event("check", t.code, assessment.risk)
         await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=False), edit=editable)
-        return
+        return current_button
     await _save(svc, user, state)
     screen = _question_screen(svc, t, state)
     assert screen is not None  # noqa: S101 - not done, so there is a question
     await show(context, user.chat_id, screen, edit=editable)
+    return current_button
 
 
 def looks_like_an_offer(message: Message, awaiting: str | None) -> bool:
