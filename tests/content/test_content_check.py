@@ -165,3 +165,15 @@ def test_unverified_numbers_are_never_offered() -> None:
     hidden = {c.number for country in content.contacts.countries.values() for c in country.contacts if not c.verified}
     assert "116 16" in hidden and "116 16" not in shown
     assert not shown & {"1899", "189", "+7 495 967-98-44"}
+
+
+def test_the_json_schemas_for_editors_are_up_to_date(tmp_path: Path) -> None:
+    from bot.content.schema import write_schemas
+
+    for written in write_schemas(tmp_path):
+        shipped = CONTENT_DIR / "schema" / written.name
+        assert shipped.read_text(encoding="utf-8") == written.read_text(encoding="utf-8"), (
+            f"{shipped} is stale: run `helpline content schema`"
+        )
+    for file in (CONTENT_DIR).rglob("*.yaml"):
+        assert file.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema="), file
