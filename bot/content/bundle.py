@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -128,6 +129,29 @@ def _translation_findings(model: BaseModel, languages: Languages) -> Iterator[Fi
                 )
 
 
+# A run of digits that could be dialled: "112", "116 16", "+7 495 967-98-44".
+_DIALLABLE = re.compile(r"(?<![\w.,])\+?\d[\d \-()]{1,18}\d(?![\w.,])")
+
+
+def _number_findings(model: BaseModel, contacts: Contacts) -> Iterator[Finding]:
+    """A number in a text must be a verified contact: a wrong number given to someone in danger harms."""
+    everyone = [c for country in contacts.countries.values() for c in country.contacts]
+    everyone += [c for organisation in contacts.organisations for c in organisation.contacts]
+    verified = {re.sub(r"\D", "", c.number) for c in everyone if c.verified and c.source}
+    unverified = {re.sub(r"\D", "", c.number) for c in everyone} - verified
+    for path, text in _localized(model, ()):
+        for code, value in text.root.items():
+            for match in _DIALLABLE.finditer(value):
+                digits = re.sub(r"\D", "", match.group())
+                if digits in verified:
+                    continue
+                if digits in unverified:
+                    yield Finding((*path, code), f"{match.group()!r} is not a verified contact: never show it", code)
+                elif match.group().startswith("+") or len(digits) >= 7:
+                    yield Finding((*path, code), f"{match.group()!r} looks like a phone number that is not in "
+                                  "contacts.yaml as verified", code)  # fmt: skip
+
+
 def _validation_problems(file: str, error: ValidationError, lines: LineMap) -> Iterator[Problem]:
     for item in error.errors():
         location = tuple(part for part in item["loc"] if not str(part).startswith("function-"))
@@ -163,6 +187,10 @@ def check_content(content_dir: Path, languages: Languages | None = None) -> tupl
     content = Content(languages=languages, **loaded)  # type: ignore[arg-type]
     for name, finding in _cross_findings(content):
         problems.append(_problem(_FILES[name][0], finding, line_maps[name]))
+    for name in _FILES:
+        if name != "contacts":
+            for finding in _number_findings(getattr(content, name), content.contacts):
+                problems.append(_problem(_FILES[name][0], finding, line_maps[name]))
     has_errors = any(problem.severity == "error" for problem in problems)
     return (None if has_errors else content), sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
 

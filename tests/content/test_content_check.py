@@ -177,3 +177,15 @@ def test_the_json_schemas_for_editors_are_up_to_date(tmp_path: Path) -> None:
         )
     for file in (CONTENT_DIR).rglob("*.yaml"):
         assert file.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema="), file
+
+
+def test_a_number_in_a_text_must_be_a_verified_contact(content_dir, capsys) -> None:
+    text = (content_dir / "canned.yaml").read_text(encoding="utf-8")
+    text = text.replace("answers:\n", "answers:\n  leak:\n    title: a leak\n    text: {kk: Қоңырау шалыңыз 116 16,"
+                        " ru: Звоните +7 495 967-98-44, uz: Qoʻngʻiroq qiling 112}\n", 1)  # fmt: skip
+    (content_dir / "canned.yaml").write_text(text, encoding="utf-8")
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert any("canned.yaml" in line and "[kk]" in line and "'116 16' is not a verified contact" in line for line in lines)
+    assert any("canned.yaml" in line and "[ru]" in line and "+7 495 967-98-44" in line for line in lines), lines
+    assert not any("canned.yaml" in line and "[uz]" in line and "112" in line for line in lines)
