@@ -63,6 +63,11 @@ def _result_screen(svc: Services, t: Translator, assessment: guided.Assessment, 
     text = render(assessment, svc.content.offers, t.language.source)
     if t.transliterate is not None:
         text = t.transliterate(text)
+    if assessment.flags:
+        # CLDR's plural rules through Babel: Russian has three forms, Kazakh and Uzbek two.
+        count = t.ngettext("{count} warning sign found", "{count} warning signs found", len(assessment.flags))
+        head, _, rest = text.partition("\n")
+        text = f"{head}\n{count}\n{rest}"
     rows: list[list[Button]] = []
     if assessment.talk_to_person:
         rows.append([Button(t.gettext("Talk to a person"), TALK)])

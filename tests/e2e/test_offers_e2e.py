@@ -52,6 +52,9 @@ async def test_a_guided_check_that_ends_high(standin: StandIn, bot: RunningBot, 
     result = await answer_all(person, [q.raises_on for q in questions])
     assert result["text"].startswith(headline(lang, "high"))
     assert any(d == "talk" for _, d in buttons(result)), "high risk offers a person"
+    t = bot.services.i18n[lang]
+    counts = {t.ngettext("{count} warning sign found", "{count} warning signs found", n) for n in range(1, 40)}
+    assert result["text"].splitlines()[1] in counts, "the number of signs, in the language's plural form"
     events = sqlite3.connect(database).execute("SELECT name, value, count FROM events").fetchall()
     assert events == [("check", "high", 1)]
 
