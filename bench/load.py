@@ -99,6 +99,8 @@ async def drive(command: list[str], env: dict[str, str], seconds: float, rate: f
             await standin.wait_idle(timeout=60, settle=1.0)
             cpu = cpu_seconds(process.pid) - cpu_before
             memory = peak_memory_mb(process.pid)
+            process.terminate()
+            await asyncio.to_thread(process.wait, 30)
             replies = [r for user, at, index in sent if (r := await first_reply_after(standin, user, at, index)) is not None]
             card_times = []
             for number, (at, index) in enumerate(urgent_sent, 1):
@@ -109,8 +111,8 @@ async def drive(command: list[str], env: dict[str, str], seconds: float, rate: f
             return {"updates": count, "answered": len(replies), "reply": replies, "cards": card_times,
                     "urgent": len(urgent_sent), "cpu": cpu, "memory": memory}  # fmt: skip
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            if process.poll() is None:
+                process.kill()
 
 
 def report(name: str, result: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from telegram import Update
 from bot.escalation import handlers as escalation
 from bot.guidance import screens
 from bot.guidance.handlers import not_understood
-from bot.messaging import remember, session, show
+from bot.messaging import session, show
 from bot.offers import handlers as offers
 from bot.services import Context, services
 
@@ -23,7 +23,6 @@ async def private_message(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101 - registered for private messages only
     user, t = await session(context, update)
-    await remember(svc, user.chat_id, message.message_id)
     async with svc.store.read() as tx:
         live = await tx.tickets.live_for_user(user.id)
     if live is not None:

@@ -44,6 +44,9 @@ async def session(context: Context, update: Update) -> tuple[User, Translator | 
     svc = services(context)
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - private updates always have a chat
-    async with svc.store.tx() as tx:
-        user = await tx.users.get_or_create(chat.id)
+    async with svc.store.read() as tx:
+        user = await tx.users.get(chat.id)
+    if user is None:
+        async with svc.store.tx() as tx:
+            user = await tx.users.get_or_create(chat.id)
     return user, svc.i18n.get(user.lang)

@@ -50,8 +50,6 @@ async def talk(update: Update, context: Context) -> None:
     t = t or svc.i18n[svc.content.languages.codes[0]]
     if update.callback_query is not None:
         await update.callback_query.answer()
-    elif update.effective_message is not None:
-        await remember(svc, user.chat_id, update.effective_message.message_id)
     async with svc.store.tx() as tx:
         live = await tx.tickets.live_for_user(user.id)
         if live is None:

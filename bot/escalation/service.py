@@ -60,7 +60,7 @@ class Escalation:
         `ack` replaces the usual first answer (a reported recruiter is no emergency)."""
         lang = user.lang or self.content.languages.codes[0]
         t = self.i18n[lang]
-        async with self.store.tx() as tx:
+        async with self.store.tx(durable=True) as tx:
             if not await tx.users.first_time(update_id):
                 return None
             existing = await tx.tickets.live_for_user(user.id)
@@ -88,7 +88,7 @@ class Escalation:
 
     async def user_message(self, user: User, ticket: Ticket, incoming: Incoming) -> bool:
         """A later message from the user goes to the ticket's topic. False for a replayed update."""
-        async with self.store.tx() as tx:
+        async with self.store.tx(durable=True) as tx:
             if not await tx.users.first_time(incoming.update_id):
                 return False
             await self._user_message(tx, ticket, incoming)
@@ -168,7 +168,7 @@ class Escalation:
 
     async def operator_message(self, ticket: Ticket, operator_id: int, incoming: Incoming) -> bool:
         """An operator wrote in the ticket's topic: it goes to the user. False for a replayed update."""
-        async with self.store.tx() as tx:
+        async with self.store.tx(durable=True) as tx:
             if not await tx.users.first_time(incoming.update_id):
                 return False
             current = await tx.tickets.get(ticket.id)

@@ -8,7 +8,7 @@ from telegram import MaybeInaccessibleMessage, Message, Update
 
 from bot.guidance import screens
 from bot.i18n.catalogs import Translator
-from bot.messaging import remember, session, show
+from bot.messaging import session, show
 from bot.services import Context, Services, services
 from bot.ui import LANGUAGE, SCREEN
 
@@ -27,7 +27,6 @@ async def start(update: Update, context: Context) -> None:
     svc = services(context)
     message = update.effective_message
     assert message is not None  # noqa: S101 - CommandHandler only passes messages
-    await remember(svc, message.chat_id, message.message_id)
     payload = context.args[0] if context.args else ""
     lang, source = parse_payload(payload, svc.content.languages.codes)
     user, t = await session(context, update)
@@ -53,7 +52,6 @@ async def language(update: Update, context: Context) -> None:
     svc = services(context)
     message = update.effective_message
     assert message is not None  # noqa: S101
-    await remember(svc, message.chat_id, message.message_id)
     await show(context, message.chat_id, screens.language_picker(svc.translators()))
 
 

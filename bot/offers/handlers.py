@@ -14,7 +14,7 @@ from bot.escalation import handlers as escalation
 from bot.escalation.service import Incoming
 from bot.guidance.screens import footer, main_menu
 from bot.i18n.catalogs import Translator
-from bot.messaging import remember, session, show
+from bot.messaging import session, show
 from bot.offers import guided
 from bot.offers.report import render
 from bot.services import Context, Services, services
@@ -96,8 +96,6 @@ async def check_command(update: Update, context: Context) -> None:
     svc = services(context)
     user, t = await session(context, update)
     t = t or svc.default_translator()
-    if update.effective_message is not None:
-        await remember(svc, user.chat_id, update.effective_message.message_id)
     await show(context, user.chat_id, _menu(t))
 
 
@@ -186,7 +184,6 @@ async def maybe_scan(update: Update, context: Context, user: User, t: Translator
 
 async def _report(update: Update, context: Context, user: User, t: Translator) -> None:
     """Send the last scanned offer to the operators as a non-urgent ticket."""
-    svc = services(context)
     offer = context.user_data.get(LAST_OFFER)
     if not offer:
         await show(context, user.chat_id, Screen(t.gettext("Please send me the offer again, then press "
