@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 After = Callable[[Tx], Awaitable[None]]
 MAX_BACKOFF = 60.0
+PRIVATE_SPACING = 1.0  # seconds between two sends into one private chat: Telegram's own pace
 MAX_ATTEMPTS = 200  # about three hours of outage at the longest backoff, then a dead letter to look at
 
 
@@ -38,6 +39,7 @@ class Dispatcher:
         self.category_labels = category_labels
         self._event = asyncio.Event()
         self._busy: set[int] = set()
+        self._last_sent: dict[int, float] = {}  # lane → loop time of its last send
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._is_forum: bool | None = None
@@ -82,6 +84,7 @@ class Dispatcher:
 
     async def _deliver(self, item: OutboxItem) -> None:
         try:
+            await self._pace(item.lane)
             after = await self._send(item)
             async with self.store.tx() as tx:
                 if after is not None:
@@ -103,6 +106,17 @@ class Dispatcher:
         finally:
             self._busy.discard(item.lane)
             self.wake()
+
+    async def _pace(self, lane: int) -> None:
+        """About one message a second into a private chat (groups are paced by AIORateLimiter)."""
+        loop = asyncio.get_running_loop()
+        if lane > 0:
+            wait = self._last_sent.get(lane, -PRIVATE_SPACING) + PRIVATE_SPACING - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._last_sent[lane] = loop.time()
+            if len(self._last_sent) > 10_000:
+                self._last_sent = {k: v for k, v in self._last_sent.items() if loop.time() - v < PRIVATE_SPACING}
 
     async def _later(self, item: OutboxItem, seconds: float, reason: str) -> None:
         async with self.store.tx() as tx:
