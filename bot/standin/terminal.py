@@ -13,8 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from telegram.ext import Application
+
 from bot.app import build_application
 from bot.runner import started, stopped
+from bot.services import SERVICES
 from bot.settings import Settings, load_settings
 from bot.standin.server import StandIn
 
@@ -132,6 +135,17 @@ async def _settle(standin: StandIn, chat: TerminalChat) -> None:
     chat.show_new()
 
 
+async def _drain(application: Application, standin: StandIn, chat: TerminalChat) -> None:  # type: ignore[type-arg]
+    """Before leaving, let the outbox deliver what is still on its way (relays are paced)."""
+    store = application.bot_data[SERVICES].store
+    for _ in range(100):
+        async with store.read() as tx:
+            if not await tx.outbox.pending():
+                break
+        await asyncio.sleep(0.1)
+    await _settle(standin, chat)
+
+
 async def _watch(chat: TerminalChat) -> None:
     while True:
         chat.show_new()
@@ -161,6 +175,7 @@ async def run_terminal_chat(settings: Settings, *, lang: str | None, payload: st
                         break
                     await _settle(standin, chat)
             finally:
+                await _drain(application, standin, chat)
                 watcher.cancel()
                 await stopped(application)
     return 0
