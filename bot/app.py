@@ -54,29 +54,28 @@ LADDER_EVERY = dt.timedelta(seconds=30)
 
 
 class PerChatProcessor(BaseUpdateProcessor):
-    """Many chats at once, but each chat's updates in order: a user's messages reach the operator as sent."""
+    """Many chats at once, but each chat's updates in order: a user's messages reach the operator as sent.
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    Slots are plentiful (a waiting update costs a few hundred bytes) so that a chat flooding the bot
+    waits on its own lock without taking the slots other chats need.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 4096) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """The chat's lock first, then a slot: a flooding chat waits on its own lock holding at most one
-        slot, so the other chats' updates are not queued behind its backlog."""
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await super().process_update(update, coroutine)
+            await coroutine
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         try:
             async with lock:
-                await super().process_update(update, coroutine)
+                await coroutine
         finally:
             if not lock.locked() and not lock._waiters:  # noqa: SLF001 - drop idle locks
                 self._locks.pop(chat.id, None)
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
