@@ -80,7 +80,7 @@ class OfferRules(BaseModel):
         """
         vetoes: dict[str, list[list[str]]] = {}
         for rule in self.rules:
-            vetoes.setdefault(rule.flag, []).extend(rule.rule().unless)
+            vetoes.setdefault(rule.flag, []).extend(list(group) for group in rule.rule().unless)
         compiled = []
         for rule in self.rules:
             base = rule.rule()

@@ -20,6 +20,7 @@ from bot.escalation.cards import card, topic_title
 from bot.storage import Store, Tx
 from bot.storage.outbox import OutboxItem
 from bot.storage.tickets import Ticket
+from bot.ui import Screen
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ class Dispatcher:
 
         return after
 
-    async def _card_screen(self, ticket: Ticket):  # type: ignore[no-untyped-def]
+    async def _card_screen(self, ticket: Ticket) -> Screen:
         async with self.store.read() as tx:
             messages = await tx.tickets.messages(ticket.id)
         return card(ticket, messages, self.content.rota.zone, self.category_labels.get(ticket.category or ""))
@@ -237,25 +238,27 @@ class Dispatcher:
     async def _group_copy(self, item: OutboxItem) -> After:
         ticket = await self._ticket(item)
         assert self.group is not None  # noqa: S101
+        thread, reply_to = self._place(ticket)
         copied: MessageId = await self.bot.copy_message(
-            self.group, item.payload["from_chat_id"], item.payload["message_id"], **self._place(ticket)
+            self.group, item.payload["from_chat_id"], item.payload["message_id"], message_thread_id=thread,
+            reply_to_message_id=reply_to,
         )
         return _relayed(copied.message_id, ticket.id)
 
     async def _group_text(self, item: OutboxItem) -> After | None:
         assert self.group is not None  # noqa: S101
-        place = self._place(await self._ticket(item)) if item.ticket_id is not None else {}
-        sent: Message = await self.bot.send_message(self.group, item.payload["text"], **place)
+        thread, reply_to = self._place(await self._ticket(item)) if item.ticket_id is not None else (None, None)
+        sent: Message = await self.bot.send_message(self.group, item.payload["text"], message_thread_id=thread,
+                                                    reply_to_message_id=reply_to)  # fmt: skip
         return _relayed(sent.message_id, item.ticket_id) if item.ticket_id is not None else None
 
     @staticmethod
-    def _place(ticket: Ticket) -> dict[str, int]:
-        """Into the ticket's topic in a forum; else as a reply to its card, so replies find the ticket."""
+    def _place(ticket: Ticket) -> tuple[int | None, int | None]:
+        """(topic, message to reply to): into the ticket's topic in a forum; else as a reply to its card,
+        so that operators' replies find the ticket."""
         if ticket.thread_id is not None:
-            return {"message_thread_id": ticket.thread_id}
-        if ticket.card_message_id is not None:
-            return {"reply_to_message_id": ticket.card_message_id}
-        return {}
+            return ticket.thread_id, None
+        return None, ticket.card_message_id
 
 
 def _remember(chat_id: int, message_id: int) -> After:

@@ -238,14 +238,14 @@ def pay_check(facts: Facts, wages: Wages, no_experience: bool) -> PayCheck | Non
                 best = candidate
     if best is None:
         return None
-    high, low, job, destination = best
+    high, low, best_job, best_destination = best
     ratio = wages.far_above_no_experience if no_experience else wages.far_above
     if top.usd_month <= high * ratio:
         return None
     return PayCheck(
         amount=top,
-        job=job if facts.jobs else None,
-        destination=destination if facts.destinations else None,
+        job=best_job if facts.jobs else None,
+        destination=best_destination if facts.destinations else None,
         low=low,
         high=high,
         ratio=round(top.usd_month / high, 2),

@@ -7,6 +7,7 @@ Callback data: o:menu, o:guided, o:paste, o:back, o:quit, o:report, and o:a:<que
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Message, Update
 
@@ -177,14 +178,20 @@ async def maybe_scan(update: Update, context: Context, user: User, t: Translator
             await tx.users.update(user.chat_id, awaiting=None)
     async with svc.store.tx() as tx:
         await tx.stats.count_event("scan", t.code, assessment.risk)
-    context.user_data[LAST_OFFER] = {"text": text, "message_id": message.message_id, "update_id": update.update_id}
+    _memory(context)[LAST_OFFER] = {"text": text, "message_id": message.message_id}
     await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=True))
     return True
 
 
+def _memory(context: Context) -> dict[Any, Any]:
+    """The user's in-memory data (python-telegram-bot's user_data): gone at a restart, never stored."""
+    assert context.user_data is not None  # noqa: S101 - private updates always have a user
+    return context.user_data
+
+
 async def _report(update: Update, context: Context, user: User, t: Translator) -> None:
     """Send the last scanned offer to the operators as a non-urgent ticket."""
-    offer = context.user_data.get(LAST_OFFER)
+    offer = _memory(context).get(LAST_OFFER)
     if not offer:
         await show(context, user.chat_id, Screen(t.gettext("Please send me the offer again, then press "
                                                            "“Report this recruiter”."), footer(t, None)))  # fmt: skip
@@ -193,4 +200,4 @@ async def _report(update: Update, context: Context, user: User, t: Translator) -
     thanks = Screen(t.gettext("Thank you. The helpline has the offer and will look at it."), footer(t, None))
     await escalation.escalation(context).open_ticket(user, incoming, update_id=update.update_id, urgent=False,
                                                      category="reported_recruiter", kind="report", ack=thanks)  # fmt: skip
-    context.user_data.pop(LAST_OFFER, None)
+    _memory(context).pop(LAST_OFFER, None)

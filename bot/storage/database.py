@@ -104,8 +104,8 @@ class Store:
 
     async def backup(self, target: Path) -> None:
         """A consistent copy while the bot runs, through SQLite's online backup API."""
-        async with self._lock:
-            await self.conn.backup(str(target))
+        async with self._lock, aiosqlite.connect(target) as copy:
+            await self.conn.backup(copy)
 
 
 def backup_file(source: Path, target: Path) -> None:
