@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 from bot.content.offers import OffersContent, load_offers
 from bot.offers.assess import Assessment, FlagHit, assess
 from bot.offers.facts import Facts, PayCheck, extract, mask_money, pay_check
+from bot.text.detect import detect_language
 from bot.text.matcher import PhraseMatcher
 from bot.text.normalize import Token, tokenize
 
 LANGS = ("kk", "ru", "uz")
-_KK_LETTERS = set("әғқңөұүһі")
-_UZ_CYRILLIC = set("ўҳ")
-# Frequent words (skeletons) that tell the languages apart when no rule names one.
-_COMMON = {
-    "kk": {"kerek", "jane", "ushin", "jok", "men", "pen", "jumis", "ailik", "bar", "emes", "kajet", "birak", "osi"},
-    "uz": {"va", "uchun", "bilan", "kerak", "ish", "oilik", "bor", "emas", "ham", "bu", "shart"},
-    "ru": {"i", "v", "na", "dla", "po", "ot", "ne", "s", "rabota", "rabotu", "zarplata", "ili", "chto", "vas"},
-}
 
 
 class ScanResult:
@@ -32,54 +23,13 @@ class ScanResult:
         self.hits, self.facts, self.lang, self.hints, self.pay = hits, facts, lang, hints, pay
 
 
-@cache
-def _detector():  # the shared language guess, when another part of the bot provides it (looked up once)
-    try:
-        from bot.text import detect  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    for name in ("detect_language", "detect", "guess_language", "guess"):
-        function = getattr(detect, name, None)
-        if callable(function):
-            return function
-    return None
-
-
-_KK_RE = re.compile("[әғқңөұүһі]")
-_UZ_RE = re.compile("[ўҳ]")
-_CYR_RE = re.compile("[а-яё]")
-_LAT_RE = re.compile("[a-z]")
-
-
 def guess_lang(text: str, rule_langs: list[str | None], tokens: Sequence[Token] | None = None) -> str | None:
-    """kk, ru or uz: the shared detector when present, else letters, frequent words and the rules that matched."""
-    detector = _detector()
-    if detector is not None:
-        try:
-            found = detector(text)
-        except Exception:
-            found = None
-        code = getattr(found, "lang", found)
-        if isinstance(code, tuple):
-            code = code[0]
-        if code in LANGS:
-            return code
-    lowered = text.casefold()
-    votes: Counter[str] = Counter(lang for lang in rule_langs if lang in LANGS)
-    votes["kk"] += 2 * len(_KK_RE.findall(lowered))
-    votes["uz"] += 3 * len(_UZ_RE.findall(lowered))
-    for token in tokenize(text) if tokens is None else tokens:
-        for lang, common in _COMMON.items():
-            if token.skeleton in common:
-                votes[lang] += 1
-    cyrillic, latin = len(_CYR_RE.findall(lowered)), len(_LAT_RE.findall(lowered))
-    if latin > cyrillic:
-        votes["uz"] += 2
-    elif cyrillic:
-        votes["ru"] += 1
-    if not votes or max(votes.values()) <= 0:
-        return None
-    return votes.most_common(1)[0][0]
+    """kk, ru or uz: the shared language guess, else the language of the rules that matched."""
+    found = detect_language(text, list(tokens) if tokens is not None else None)
+    if found in LANGS:
+        return found
+    votes = Counter(lang for lang in rule_langs if lang in LANGS)
+    return votes.most_common(1)[0][0] if votes else None
 
 
 class OfferChecker:

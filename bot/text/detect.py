@@ -13,6 +13,7 @@ evidence (a name, a number, "ok") gets None: the caller keeps the language it al
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -114,9 +115,9 @@ def scores(text: str, tokens: list[Token] | None = None) -> dict[str, float]:
     """The evidence for each language (higher is stronger)."""
     result = dict.fromkeys(LANGS, 0.0)
     lowered = prepare(text)
-    for letter in lowered:
+    for letter, count in Counter(lowered).items():  # each distinct letter once
         for lang, weight in LETTERS.get(letter, {}).items():
-            result[lang] += weight
+            result[lang] += weight * count
     result["uz"] += 3.0 * len(_UZ_APOSTROPHE.findall(lowered))
     for word in _LATIN_WORD.findall(lowered):
         if "x" in word:

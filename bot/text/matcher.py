@@ -78,27 +78,29 @@ class PhraseMatcher:
         positions: dict[str, list[int]] = defaultdict(list)  # texts repeat their words: each is looked at once
         for position, token in enumerate(tokens):
             positions[token.skeleton].append(position)
+        distinct = list(positions)
         hits: dict[str, set[int]] = defaultdict(set)
         for length, words in self._by_length.items():
-            by_prefix: dict[str, list[int]] = defaultdict(list)
-            for word, places in positions.items():
-                if len(word) >= length:
-                    by_prefix[word[:length]].extend(places)
-            if not by_prefix:
-                continue
             # All stems of one length allow the same number of edits: short ones none, a set lookup.
             edits = allowed_edits(words[0])
             if edits == 0:
                 exact = self._exact[length]
-                for prefix, places in by_prefix.items():
-                    if prefix in exact:
-                        hits[prefix].update(places)
+                for word in distinct:
+                    if word[:length] in exact and len(word) >= length:
+                        hits[word[:length]].update(positions[word])
                 continue
-            prefixes = list(by_prefix)
+            prefixes = list({word[:length] for word in distinct if len(word) >= length})
+            if not prefixes:
+                continue
             # One C call for all prefixes × stems of this length.
             distances = cdist(prefixes, words, scorer=Levenshtein.distance, score_cutoff=edits, workers=1)
+            near: dict[str, list[str]] = defaultdict(list)
             for i, j in zip(*(distances <= edits).nonzero(), strict=True):
-                hits[words[j]].update(by_prefix[prefixes[i]])
+                near[prefixes[i]].append(words[j])
+            if near:
+                for word in distinct:
+                    for stem in near.get(word[:length], ()):
+                        hits[stem].update(positions[word])
         return hits
 
     @staticmethod
