@@ -12,7 +12,6 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.request import HTTPXRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -24,6 +23,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import conversation, guard
 from bot.clock import Clock, SystemClock
@@ -42,10 +42,10 @@ from bot.offers.scan import OfferChecker
 from bot.paths import LOCALES_DIR
 from bot.privacy import handlers as privacy
 from bot.privacy.retention import retention_job
-from bot.stats.handlers import stats_command
-from bot.stats.metrics import METRICS, Metrics, count_update
 from bot.services import SERVICES, Context, Services, services
 from bot.settings import Settings
+from bot.stats.handlers import stats_command
+from bot.stats.metrics import METRICS, Metrics, count_update
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class PerChatProcessor(BaseUpdateProcessor):
             async with lock:
                 await coroutine
         finally:
-            if not lock.locked() and not lock._waiters:  # noqa: SLF001 - drop idle locks
+            if not lock.locked() and not lock._waiters:
                 self._locks.pop(chat.id, None)
 
     async def initialize(self) -> None:

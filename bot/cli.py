@@ -17,7 +17,7 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def _lines(source: str) -> Iterator[str]:
-    stream = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")  # noqa: SIM115
+    stream = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")
     with stream:
         yield from (line.rstrip("\n") for line in stream)
 

@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.stats.metrics import METRICS, Collect, Metrics, metrics_app_routes, serve_metrics, services_collector
 
 log = logging.getLogger(__name__)
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name, not a secret
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:
@@ -90,7 +90,9 @@ def webhook_app(application: Application, path: str, secret: str) -> web.Applica
         return web.Response(text="ok")
 
     async def health(_: web.Request) -> web.Response:
-        return web.Response(text="ok" if application.running else "starting", status=200 if application.running else 503)
+        return web.Response(
+            text="ok" if application.running else "starting", status=200 if application.running else 503
+        )
 
     app = web.Application(client_max_size=1_000_000)
     app.router.add_post(path, receive)

@@ -49,7 +49,9 @@ class Guidance(BaseModel):
             if screen_id not in depths:
                 yield Finding(("screens", screen_id), "no way leads to this screen from the main menu")
             elif depths[screen_id] > MAX_TAPS:
-                yield Finding(("screens", screen_id), f"{depths[screen_id]} taps from the main menu; {MAX_TAPS} at most")
+                yield Finding(
+                    ("screens", screen_id), f"{depths[screen_id]} taps from the main menu; {MAX_TAPS} at most"
+                )
 
     def depths(self) -> dict[ScreenId, int]:
         """Taps from the main menu to each screen (a breadth-first walk)."""
@@ -72,6 +74,10 @@ class Guidance(BaseModel):
         if depth is None or depth <= 1:
             return None
         return next(
-            (other for other, screen in self.screens.items() if screen_id in screen.links and depths.get(other) == depth - 1),
+            (
+                other
+                for other, screen in self.screens.items()
+                if screen_id in screen.links and depths.get(other) == depth - 1
+            ),
             None,
         )

@@ -240,7 +240,10 @@ class Dispatcher:
         assert self.group is not None  # noqa: S101
         thread, reply_to = self._place(ticket)
         copied: MessageId = await self.bot.copy_message(
-            self.group, item.payload["from_chat_id"], item.payload["message_id"], message_thread_id=thread,
+            self.group,
+            item.payload["from_chat_id"],
+            item.payload["message_id"],
+            message_thread_id=thread,
             reply_to_message_id=reply_to,
         )
         return _relayed(copied.message_id, ticket.id)

@@ -43,7 +43,7 @@ def message_kind(message: Message) -> str:
 
 
 async def talk(update: Update, context: Context) -> None:
-    """"Talk to a person" or /help: ask what happened; the next message opens a ticket (not this tap,
+    """ "Talk to a person" or /help: ask what happened; the next message opens a ticket (not this tap,
     so that idle taps never fill the operators' group with empty topics)."""
     svc = services(context)
     user, t = await session(context, update)
@@ -54,10 +54,10 @@ async def talk(update: Update, context: Context) -> None:
         live = await tx.tickets.live_for_user(user.id)
         if live is None:
             await tx.users.update(user.chat_id, awaiting=AWAITING_TICKET)
-    text = t.gettext("A person from the helpline is reading your messages. Write here.") if live else (
-        t.text(svc.content.escalation.talk_intro)
-        + "\n\n"
-        + escalation(context).danger_numbers(t, user.country)
+    text = (
+        t.gettext("A person from the helpline is reading your messages. Write here.")
+        if live
+        else (t.text(svc.content.escalation.talk_intro) + "\n\n" + escalation(context).danger_numbers(t, user.country))
     )
     await show(context, user.chat_id, Screen(text, footer(t, None)))
 

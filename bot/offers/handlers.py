@@ -198,6 +198,13 @@ async def _report(update: Update, context: Context, user: User, t: Translator) -
         return
     incoming = Incoming(update.update_id, user.chat_id, offer["message_id"], "text", offer["text"])
     thanks = Screen(t.gettext("Thank you. The helpline has the offer and will look at it."), footer(t, None))
-    await escalation.escalation(context).open_ticket(user, incoming, update_id=update.update_id, urgent=False,
-                                                     category="reported_recruiter", kind="report", ack=thanks)  # fmt: skip
+    await escalation.escalation(context).open_ticket(
+        user,
+        incoming,
+        update_id=update.update_id,
+        urgent=False,
+        category="reported_recruiter",
+        kind="report",
+        ack=thanks,
+    )
     _memory(context).pop(LAST_OFFER, None)

@@ -94,9 +94,7 @@ class TerminalChat:
         text = None if voice or photo else line
         if self.operator:
             topic = self._newest_topic()
-            await self.standin.group_sends(
-                GROUP_ID, OPERATOR_ID, text, thread_id=topic, voice=voice, photo=photo
-            )
+            await self.standin.group_sends(GROUP_ID, OPERATOR_ID, text, thread_id=topic, voice=voice, photo=photo)
         else:
             await self.standin.user_sends(USER_ID, text, voice=voice, photo=photo)
         return True

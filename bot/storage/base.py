@@ -34,4 +34,6 @@ class Repo:
     async def run(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Execute; return the new row's id (inserts) or the number of rows changed."""
         async with self.conn.execute(sql, tuple(params)) as cursor:
-            return cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") and cursor.lastrowid else cursor.rowcount
+            return (
+                cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") and cursor.lastrowid else cursor.rowcount
+            )

@@ -12,8 +12,8 @@ from pathlib import Path
 import aiosqlite
 
 from bot.clock import Clock, SystemClock
-from bot.storage.migrations import MIGRATIONS
 from bot.storage.inbox import InboxRepo
+from bot.storage.migrations import MIGRATIONS
 from bot.storage.operators import OperatorRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.stats import StatsRepo

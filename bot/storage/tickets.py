@@ -157,7 +157,9 @@ class TicketRepo(Repo):
         )
 
     async def audit_trail(self, ticket_id: int) -> list[tuple[int | None, str, str | None]]:
-        rows = await self.all("SELECT actor_id, action, detail FROM audit WHERE ticket_id = ? ORDER BY id", (ticket_id,))
+        rows = await self.all(
+            "SELECT actor_id, action, detail FROM audit WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+        )
         return [(row["actor_id"], row["action"], row["detail"]) for row in rows]
 
     async def ids_for_user(self, user_id: int) -> list[int]:
@@ -189,4 +191,3 @@ class TicketRepo(Repo):
             await self.audit(row["id"], None, "forgotten")
         await self.run("UPDATE tickets SET user_id = NULL, source = NULL, country = NULL WHERE user_id = ?", (user_id,))
         return [row["id"] for row in rows if row["state"] != "closed"]
-

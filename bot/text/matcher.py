@@ -67,7 +67,9 @@ class PhraseMatcher:
                           tuple(tuple(_stems(g)) for g in rule.unless), rule.window)
             for rule in rules
         ]  # fmt: skip
-        words = {word for rule in self._rules for group in (*rule.all_of, *rule.unless) for stem in group for word in stem}
+        words = {
+            word for rule in self._rules for group in (*rule.all_of, *rule.unless) for stem in group for word in stem
+        }
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for word in sorted(words):
             self._by_length[len(word)].append(word)
@@ -165,9 +167,7 @@ class PhraseMatcher:
         return None
 
     @staticmethod
-    def _span_near(
-        anchor: tuple[int, int], others: list[list[tuple[int, int]]], window: int
-    ) -> tuple[int, int] | None:
+    def _span_near(anchor: tuple[int, int], others: list[list[tuple[int, int]]], window: int) -> tuple[int, int] | None:
         low, high = anchor
         for places in others:
             near = [p for p in places if abs(p[0] - anchor[0]) <= window]

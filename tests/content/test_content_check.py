@@ -41,7 +41,10 @@ def test_shipped_content_passes(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_missing_translation_names_file_line_and_language(content_dir, capsys) -> None:
-    write(content_dir, "guidance.yaml", """\
+    write(
+        content_dir,
+        "guidance.yaml",
+        """\
     welcome: {kk: Сәлем, ru: Привет, uz: Salom}
     main_menu: [a]
     screens:
@@ -50,14 +53,18 @@ def test_missing_translation_names_file_line_and_language(content_dir, capsys) -
         text:
           kk: Мәтін
           ru: Текст
-    """)
+    """,
+    )
     code, lines = check(content_dir, capsys)
     assert code == 1
     assert "content/guidance.yaml:6: [uz] error: missing translation" in lines
 
 
 def test_menu_entry_pointing_at_nothing(content_dir, capsys) -> None:
-    write(content_dir, "guidance.yaml", """\
+    write(
+        content_dir,
+        "guidance.yaml",
+        """\
     welcome: {kk: Сәлем, ru: Привет, uz: Salom}
     main_menu: [a, nowhere]
     screens:
@@ -65,7 +72,8 @@ def test_menu_entry_pointing_at_nothing(content_dir, capsys) -> None:
         button: {kk: А, ru: А, uz: A}
         text: {kk: Мәтін, ru: Текст, uz: Matn}
         links: [gone]
-    """)
+    """,
+    )
     code, lines = check(content_dir, capsys)
     assert code == 1
     assert any(line.startswith("content/guidance.yaml:2:") and "'nowhere'" in line for line in lines), lines
@@ -74,14 +82,18 @@ def test_menu_entry_pointing_at_nothing(content_dir, capsys) -> None:
 
 def test_screen_over_telegram_limit_and_long_button(content_dir, capsys) -> None:
     long_text = "Сөз " * 1100
-    write(content_dir, "guidance.yaml", f"""\
+    write(
+        content_dir,
+        "guidance.yaml",
+        f"""\
     welcome: {{kk: Сәлем, ru: Привет, uz: Salom}}
     main_menu: [a]
     screens:
       a:
         button: {{kk: А, ru: "Очень длинная надпись на кнопке, которую обрежет телефон", uz: A}}
         text: {{kk: "{long_text}", ru: Текст, uz: Matn}}
-    """)
+    """,
+    )
     code, lines = check(content_dir, capsys)
     assert code == 1
     assert any(line.startswith("content/guidance.yaml:6: [kk] error: 4399 characters") for line in lines), lines
@@ -89,11 +101,14 @@ def test_screen_over_telegram_limit_and_long_button(content_dir, capsys) -> None
 
 
 def test_screens_deeper_than_three_taps(content_dir, capsys) -> None:
-    screens = "".join(
-        f"  s{i}:\n    button: {{kk: B{i}, ru: B{i}, uz: B{i}}}\n    text: {{kk: T, ru: T, uz: T}}\n"
-        f"    links: [s{i + 1}]\n"
-        for i in range(1, 5)
-    ) + "  s5:\n    button: {kk: B, ru: B, uz: B}\n    text: {kk: T, ru: T, uz: T}\n"
+    screens = (
+        "".join(
+            f"  s{i}:\n    button: {{kk: B{i}, ru: B{i}, uz: B{i}}}\n    text: {{kk: T, ru: T, uz: T}}\n"
+            f"    links: [s{i + 1}]\n"
+            for i in range(1, 5)
+        )
+        + "  s5:\n    button: {kk: B, ru: B, uz: B}\n    text: {kk: T, ru: T, uz: T}\n"
+    )
     write(content_dir, "guidance.yaml", "welcome: {kk: С, ru: П, uz: S}\nmain_menu: [s1]\nscreens:\n" + screens)
     code, lines = check(content_dir, capsys)
     assert code == 1
@@ -101,7 +116,10 @@ def test_screens_deeper_than_three_taps(content_dir, capsys) -> None:
 
 
 def test_contact_problems(content_dir, capsys) -> None:
-    write(content_dir, "contacts.yaml", """\
+    write(
+        content_dir,
+        "contacts.yaml",
+        """\
     countries:
       KZ:
         name: {kk: Қазақстан, ru: Казахстан, uz: Qozogʻiston}
@@ -123,7 +141,8 @@ def test_contact_problems(content_dir, capsys) -> None:
             label: {kk: Желі, ru: Линия, uz: Liniya}
             source: one NGO site
             verified: false
-    """)
+    """,
+    )
     code, lines = check(content_dir, capsys)
     assert code == 1
     # a missing key is reported where its contact starts
@@ -143,7 +162,9 @@ def test_broken_yaml_and_unknown_field(content_dir, capsys) -> None:
 
 def test_placeholder_and_unknown_language(content_dir, capsys) -> None:
     text = (content_dir / "escalation.yaml").read_text(encoding="utf-8")
-    text = text.replace("Вам ответят {when}.", "Вам ответят скоро.").replace("talk_intro:\n", "talk_intro:\n  ky: Жазыңыз\n")
+    text = text.replace("Вам ответят {when}.", "Вам ответят скоро.").replace(
+        "talk_intro:\n", "talk_intro:\n  ky: Жазыңыз\n"
+    )
     (content_dir / "escalation.yaml").write_text(text, encoding="utf-8")
     code, lines = check(content_dir, capsys)
     assert code == 1
@@ -186,6 +207,8 @@ def test_a_number_in_a_text_must_be_a_verified_contact(content_dir, capsys) -> N
     (content_dir / "canned.yaml").write_text(text, encoding="utf-8")
     code, lines = check(content_dir, capsys)
     assert code == 1
-    assert any("canned.yaml" in line and "[kk]" in line and "'116 16' is not a verified contact" in line for line in lines)
+    assert any(
+        "canned.yaml" in line and "[kk]" in line and "'116 16' is not a verified contact" in line for line in lines
+    )
     assert any("canned.yaml" in line and "[ru]" in line and "+7 495 967-98-44" in line for line in lines), lines
     assert not any("canned.yaml" in line and "[uz]" in line and "112" in line for line in lines)

@@ -106,7 +106,9 @@ async def test_notes_stay_internal_and_canned_answers_speak_the_users_language(s
     await open_ticket(standin, person, "kk")
     thread = cards(standin)[0]["message_thread_id"]
     count = len(standin.bot_messages(person.id))
-    await standin.group_sends(GROUP_ID, OPERATOR, "/note she works at the Dordoi bazaar, call back at 18:00", thread_id=thread)
+    await standin.group_sends(
+        GROUP_ID, OPERATOR, "/note she works at the Dordoi bazaar, call back at 18:00", thread_id=thread
+    )
     await standin.wait_until(lambda: any("Note kept" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
     await standin.group_sends(GROUP_ID, OPERATOR, "/say passport", thread_id=thread)
     canned = shipped_content().canned.answers["passport"].text.root["kk"]
@@ -124,7 +126,9 @@ async def test_strangers_are_refused_and_audited(standin: StandIn, bot: RunningB
     await standin.wait_until(lambda: standin.callback_answer(query) is not None)
     assert "operators" in standin.callback_answer(query)["text"]
     count = len(standin.bot_messages(person.id))
-    await standin.group_sends(GROUP_ID, STRANGER, "I will help you, give me your address", thread_id=card["message_thread_id"])
+    await standin.group_sends(
+        GROUP_ID, STRANGER, "I will help you, give me your address", thread_id=card["message_thread_id"]
+    )
     await standin.group_sends(GROUP_ID, STRANGER, "/claim 1")
     await standin.wait_until(lambda: len(sqlite3.connect(database).execute(
         "SELECT * FROM audit WHERE action = 'refused'").fetchall()) == 3)  # fmt: skip
@@ -141,7 +145,9 @@ async def test_queue_and_on_call_pings(standin: StandIn, bot: RunningBot) -> Non
     nobody = shipped_content().escalation.nobody_on_duty.root["ru"].split("{when}")[0]
     assert nobody not in ack["text"], "someone is on call"
     await standin.group_sends(GROUP_ID, OPERATORS[1], "/queue")
-    await standin.wait_until(lambda: any("Open tickets" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
+    await standin.wait_until(
+        lambda: any("Open tickets" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID))
+    )
 
 
 async def test_nobody_on_duty_still_opens_the_ticket_and_says_when(standin, bot) -> None:
@@ -153,7 +159,9 @@ async def test_nobody_on_duty_still_opens_the_ticket_and_says_when(standin, bot)
     assert nobody in ack["text"]
 
 
-async def test_talk_to_a_person_opens_a_ticket_with_the_next_message(standin: StandIn, bot: RunningBot, database) -> None:
+async def test_talk_to_a_person_opens_a_ticket_with_the_next_message(
+    standin: StandIn, bot: RunningBot, database
+) -> None:
     person = Person(standin, 2007)
     await person.start("uz")
     intro = await person.tap("Odam bilan gaplashish")
@@ -173,11 +181,15 @@ async def test_a_group_without_topics_uses_reply_threads(standin: StandIn, datab
         person = Person(standin, 2008)
         await person.start("ru")
         await person.send(URGENT["ru"])
-        await standin.wait_until(lambda: any("ticket #1" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID - 1)))
+        await standin.wait_until(
+            lambda: any("ticket #1" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID - 1))
+        )
         card = next(m for m in standin.bot_messages(GROUP_ID - 1) if "ticket #1" in (m.get("text") or ""))
         assert not standin.calls_to("createForumTopic")
         await standin.user_sends(person.id, "я в подвале")
-        await standin.wait_until(lambda: any(m.get("text") == "я в подвале" for m in standin.chat_messages(GROUP_ID - 1)))
+        await standin.wait_until(
+            lambda: any(m.get("text") == "я в подвале" for m in standin.chat_messages(GROUP_ID - 1))
+        )
         relayed = next(m for m in standin.chat_messages(GROUP_ID - 1) if m.get("text") == "я в подвале")
         assert relayed["reply_to_message"]["message_id"] == card["message_id"]
         await standin.group_sends(GROUP_ID - 1, OPERATOR, "Мы рядом с вами на связи", reply_to=relayed["message_id"])
@@ -192,7 +204,9 @@ async def test_the_ladder_announces_pings_everyone_and_returns_silent_tickets(st
     ladder = bot.services.escalation.ladder
     clock.advance(minutes=2)
     await ladder()
-    await standin.wait_until(lambda: any("waited 2 min" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
+    await standin.wait_until(
+        lambda: any("waited 2 min" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID))
+    )
     clock.advance(minutes=3)
     await ladder()
     long_wait = shipped_content().escalation.long_wait.root["ru"]
@@ -200,7 +214,9 @@ async def test_the_ladder_announces_pings_everyone_and_returns_silent_tickets(st
     clock.advance(minutes=5)
     await ladder()
     for operator in OPERATORS:
-        await standin.wait_until(lambda op=operator: any("#1" in (m.get("text") or "") for m in standin.bot_messages(op)))
+        await standin.wait_until(
+            lambda op=operator: any("#1" in (m.get("text") or "") for m in standin.bot_messages(op))
+        )
     await ladder()  # nothing new at the same step
     await asyncio.sleep(0.2)
     assert sum("waited" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)) == 3
@@ -211,7 +227,9 @@ async def test_the_ladder_announces_pings_everyone_and_returns_silent_tickets(st
     clock.advance(minutes=bot.settings.claimed_silence_minutes + 1)
     await ladder()
     assert ticket_row(database)["state"] == "open"
-    await standin.wait_until(lambda: any("back in the queue" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
+    await standin.wait_until(
+        lambda: any("back in the queue" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID))
+    )
 
 
 async def test_transfer_carries_notes_and_tells_the_user_nothing(standin, bot, database) -> None:

@@ -89,7 +89,9 @@ async def test_the_language_survives_a_restart(standin: StandIn, bot: RunningBot
     assert reply["text"] == welcome("kk")
 
 
-async def test_starts_are_counted_per_source_and_day_without_the_user(standin: StandIn, bot: RunningBot, database) -> None:
+async def test_starts_are_counted_per_source_and_day_without_the_user(
+    standin: StandIn, bot: RunningBot, database
+) -> None:
     for user_id, payload in [(1010, "kk-border1"), (1011, "kk-border1"), (1012, "ru-border2"), (1013, "")]:
         await Person(standin, user_id, language_code="ru").start(payload)
     rows = sqlite3.connect(database).execute("SELECT source, lang, count FROM start_counts ORDER BY source").fetchall()
@@ -117,4 +119,3 @@ async def test_text_the_bot_does_not_understand_gets_the_menu(standin: StandIn, 
     reply = await person.send("qwerty 12345")
     assert reply["text"].endswith(welcome("uz"))
     assert button_data(reply, "Odam bilan gaplashish") == "talk"
-

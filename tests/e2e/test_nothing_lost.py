@@ -24,20 +24,26 @@ class BotProcess:
     """The bot as its own process, as in production, so it can be killed for real."""
 
     def __init__(self, standin: StandIn, database: Path) -> None:
-        self.env = {**os.environ, "HELPLINE_BOT_TOKEN": TOKEN, "HELPLINE_API_BASE_URL": standin.base_url,
-                    "HELPLINE_DATABASE": str(database), "HELPLINE_OPERATOR_CHAT_ID": str(GROUP_ID),
-                    "HELPLINE_OPERATOR_IDS": ",".join(map(str, OPERATORS)), "HELPLINE_LOG_LEVEL": "WARNING"}  # fmt: skip
+        self.env = {
+            **os.environ,
+            "HELPLINE_BOT_TOKEN": TOKEN,
+            "HELPLINE_API_BASE_URL": standin.base_url,
+            "HELPLINE_DATABASE": str(database),
+            "HELPLINE_OPERATOR_CHAT_ID": str(GROUP_ID),
+            "HELPLINE_OPERATOR_IDS": ",".join(map(str, OPERATORS)),
+            "HELPLINE_LOG_LEVEL": "WARNING",
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=self.env)  # noqa: S603
+        self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=self.env)
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGKILL)
 
     async def wait_dead(self) -> None:
-        while self.process is not None and self.process.poll() is None:
+        while self.process is not None and self.process.poll() is None:  # noqa: ASYNC110 - a process has no event
             await asyncio.sleep(0.02)
 
     async def terminate(self) -> int:
@@ -149,4 +155,6 @@ async def test_a_user_who_blocked_the_bot_is_shown_to_operators(standin: StandIn
     thread = cards(standin)[0]["message_thread_id"]
     await standin.group_sends(GROUP_ID, OPERATORS[0], "Вы здесь?", thread_id=thread)
     await standin.wait_until(lambda: any("blocked the bot" in t for t in group_texts(standin)))
-    await standin.wait_until(lambda: any("user left" in c.params.get("name", "") for c in standin.calls_to("editForumTopic")))
+    await standin.wait_until(
+        lambda: any("user left" in c.params.get("name", "") for c in standin.calls_to("editForumTopic"))
+    )

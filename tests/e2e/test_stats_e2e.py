@@ -24,7 +24,9 @@ def stats_json(database: Path) -> dict:
     return json.loads(done.stdout)
 
 
-async def test_stats_after_a_scripted_session(standin: StandIn, bot: RunningBot, database: Path, clock: FakeClock) -> None:
+async def test_stats_after_a_scripted_session(
+    standin: StandIn, bot: RunningBot, database: Path, clock: FakeClock
+) -> None:
     for user_id, payload in [(6001, "kk-post_a"), (6002, "kk-post_a"), (6003, "ru-post_b")]:
         await Person(standin, user_id).start(payload)
     reader = Person(standin, 6004)

@@ -16,7 +16,11 @@ def chat(args: list[str], lines: list[str]) -> str:
     script = "\n".join([*lines, ":quit"]) + "\n"
     env = {key: value for key, value in os.environ.items() if not key.startswith("HELPLINE_")}
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bot", "chat", *args], input=script, capture_output=True, text=True, timeout=90,
+        [sys.executable, "-m", "bot", "chat", *args],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=90,
         env=env | {"HELPLINE_LOG_LEVEL": "WARNING"},
     )
     assert done.returncode == 0, done.stderr

@@ -35,8 +35,16 @@ async def test_webhook_mode_checks_the_secret_and_answers_health(standin: StandI
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
                 assert health.status == 200 and await health.text() == "ok"
-            update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 5002, "type": "private"},
-                                                  "from": {"id": 5002, "is_bot": False, "first_name": "X"}, "text": "hi"}}  # fmt: skip
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 5002, "type": "private"},
+                    "from": {"id": 5002, "is_bot": False, "first_name": "X"},
+                    "text": "hi",
+                },
+            }
             async with http.post(url, json=update) as missing:
                 assert missing.status == 403
             async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as wrong:

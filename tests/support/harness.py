@@ -100,11 +100,11 @@ class Person:
         self.queries: list[str] = []
         standin.add_user(user_id, first_name="Test", language_code=language_code)
 
-    async def _answered(self, act: Callable[[], Any], timeout: float = 5.0) -> dict[str, Any]:
+    async def _answered(self, act: Callable[[], Any], within: float = 5.0) -> dict[str, Any]:
         """Do something, then wait until the bot shows something new (a message or an edit)."""
         before = _snapshot(self.standin, self.id)
         await act()
-        await self.standin.wait_until(lambda: _snapshot(self.standin, self.id) != before, timeout=timeout)
+        await self.standin.wait_until(lambda: _snapshot(self.standin, self.id) != before, timeout=within)
         await asyncio.sleep(0.05)  # let a second message of the same answer land
         changed = [m for m in self.standin.bot_messages(self.id) if (m["message_id"],
                    m.get("text") or m.get("caption") or "", repr(m.get("reply_markup"))) not in before]  # fmt: skip
