@@ -245,3 +245,18 @@ async def test_transfer_carries_notes_and_tells_the_user_nothing(standin, bot, d
                                          for m in group_messages(standin, thread)))  # fmt: skip
     assert ticket_row(database)["state"] == "open"
     assert len(standin.bot_messages(person.id)) == count
+
+
+async def test_media_from_the_user_reach_the_topic(standin: StandIn, bot: RunningBot) -> None:
+    person = Person(standin, 2011)
+    await open_ticket(standin, person, "ru")
+    thread = cards(standin)[0]["message_thread_id"]
+    await standin.user_sends(person.id, photo=True, caption="вот договор")
+    await standin.user_sends(person.id, voice=True)
+    await standin.user_sends(person.id, document=True)
+    await standin.user_sends(person.id, location=(55.79, 49.12))
+    kinds = ("photo", "voice", "document", "location")
+    await standin.wait_until(lambda: all(any(k in m for m in group_messages(standin, thread)) for k in kinds))
+    copied = [c for c in standin.calls_to("copyMessage", ok=True) if int(c.params["chat_id"]) == GROUP_ID]
+    assert len(copied) == 4
+    assert any(m.get("caption") == "вот договор" for m in group_messages(standin, thread))
