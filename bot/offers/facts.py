@@ -186,7 +186,9 @@ def phones(text: str) -> list[str]:
         piece = candidate.group()
         if sum(ch.isdigit() for ch in piece) < 7:
             continue
-        for region in REGIONS:
+        # An international number reads the same from every region: one look is enough.
+        regions = REGIONS[:1] if piece.lstrip().startswith("+") else REGIONS
+        for region in regions:
             for match in phonenumbers.PhoneNumberMatcher(piece, region):
                 seen.setdefault(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
     return list(seen)
