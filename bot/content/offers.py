@@ -16,7 +16,7 @@ from typing import ClassVar, Literal
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.content.findings import Finding
+from bot.content.findings import Finding, example_findings
 from bot.content.text import Label, Localized
 from bot.text.matcher import PhraseMatcher, Rule
 from bot.text.normalize import fold_word, prepare
@@ -116,17 +116,8 @@ class OfferRules(BaseModel):
                         yield Finding((*where, "all_of", g), f"pattern {word!r} has a word that folds to nothing")
             if not rule.examples:
                 yield Finding((*where, "examples"), f"rule {rule.id!r} has no examples", severity="warning")
-            alone = PhraseMatcher([rule.rule()])
-            for i, example in enumerate(rule.examples):
-                if not alone.scan(mask_money(example)):
-                    yield Finding((*where, "examples", i), f"rule {rule.id!r} does not match its example {example!r}")
-            for i, example in enumerate(rule.not_examples):
-                hits = alone.scan(mask_money(example))
-                if hits:
-                    yield Finding(
-                        (*where, "not_examples", i),
-                        f"rule {rule.id!r} matches its not-example {example!r} at {hits[0].evidence!r}",
-                    )
+            what = f"rule {rule.id!r}"
+            yield from example_findings(where, what, rule.rule(), rule.examples, rule.not_examples, mask_money)
 
 
 class Question(BaseModel):

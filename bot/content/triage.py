@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.content.findings import Finding
+from bot.content.findings import Finding, example_findings
 from bot.text.matcher import PhraseMatcher, Rule
 from bot.text.normalize import tokenize
 from bot.yamlfile import load_yaml
@@ -115,15 +115,8 @@ class TriageRules(BaseModel):
     def _example_findings(self, where: tuple[str | int, ...], pattern: Pattern) -> Iterator[Finding]:
         if not pattern.examples:
             yield Finding((*where, "examples"), f"pattern {pattern.id!r} has no examples", severity="warning")
-        alone = PhraseMatcher([self.rule(pattern)])
-        for i, example in enumerate(pattern.examples):
-            if not alone.scan(example):
-                yield Finding((*where, "examples", i), f"pattern {pattern.id!r} does not match its example {example!r}")
-        for i, example in enumerate(pattern.not_examples):
-            hits = alone.scan(example)
-            if hits:
-                message = f"pattern {pattern.id!r} matches its not-example {example!r} at {hits[0].evidence!r}"
-                yield Finding((*where, "not_examples", i), message)
+        what = f"pattern {pattern.id!r}"
+        yield from example_findings(where, what, self.rule(pattern), pattern.examples, pattern.not_examples)
         # A word of `all_of` that its own `unless` also lists vetoes the pattern wherever it matches.
         found = {_fold(word) for group in pattern.all_of for word in group}
         for g, group in enumerate(pattern.unless):
