@@ -35,8 +35,8 @@ async def test_backup_while_running_then_restore(standin: StandIn, bot: RunningB
     env = {**os.environ, "HELPLINE_DATABASE": str(database), "PYTHONPATH": str(ROOT)}
     writing = asyncio.create_task(keep_writing())
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "backup", str(target), env=env,
-                                                   cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
-    out, err = await process.communicate()
+                                                   cwd=tmp_path, stderr=subprocess.PIPE)  # fmt: skip
+    _, err = await process.communicate()
     await writing
     assert process.returncode == 0, err.decode()
     with sqlite3.connect(target) as copy:
