@@ -16,9 +16,11 @@ from types import TracebackType
 from urllib.parse import quote
 
 REDACTED = "[token]"
-# Loggers that print request URLs (with the token) or whole updates and parameters (with texts) below INFO.
+# Loggers that print request URLs (with the token) or whole updates, parameters and SQL arguments (with
+# texts) below INFO.
 QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "apscheduler": logging.WARNING,
-         "aiohttp.access": logging.WARNING, "telegram": logging.INFO, "hpack": logging.WARNING}  # fmt: skip
+         "aiohttp.access": logging.WARNING, "telegram": logging.INFO, "hpack": logging.WARNING,
+         "aiosqlite": logging.INFO}  # fmt: skip
 
 
 def _variants(secret: str) -> list[str]:

@@ -104,8 +104,10 @@ async def test_odd_message_kinds_are_answered_without_errors(standin: StandIn, b
                                 "is_animated": False, "is_video": False}},
         "animation": {"animation": {"file_id": "a", "file_unique_id": "a", "width": 1, "height": 1, "duration": 1},
                       "document": {"file_id": "a", "file_unique_id": "a"}},
-        "poll": {"poll": {"id": "p", "question": "?", "options": [{"text": "a", "voter_count": 0, "persistent_id": "1"},
-                          {"text": "b", "voter_count": 0, "persistent_id": "2"}], "total_voter_count": 0, "is_closed": False,
+        "poll": {"poll": {"id": "p", "question": "?",
+                          "options": [{"text": "a", "voter_count": 0, "persistent_id": "1"},
+                                      {"text": "b", "voter_count": 0, "persistent_id": "2"}],
+                          "total_voter_count": 0, "is_closed": False,
                           "is_anonymous": True, "type": "regular", "allows_multiple_answers": False,
                           "allows_revoting": False, "members_only": False}},
         "contact": {"contact": {"phone_number": "+70000000000", "first_name": "Boss"}},
@@ -142,7 +144,8 @@ async def test_other_update_kinds_are_ignored_without_errors(standin: StandIn, b
     standin.raw_update({"my_chat_member": {"chat": standin._chat(person.id).chat, "from": user, "date": now,
                                            "old_chat_member": {"user": standin.bot_user, "status": "member"},
                                            "new_chat_member": member}})  # fmt: skip
-    standin.raw_update({"poll_answer": {"poll_id": "p", "user": user, "option_ids": [0], "option_persistent_ids": ["1"]}})
+    standin.raw_update({"poll_answer": {"poll_id": "p", "user": user, "option_ids": [0],
+                                        "option_persistent_ids": ["1"]}})  # fmt: skip
     standin.raw_update({"inline_query": {"id": "1", "from": user, "query": "help", "offset": ""}})
     standin.raw_update({"something_new_from_telegram": {"id": 1, "whatever": [1, 2]}})
     standin.raw_update({"callback_query": {"id": "77", "from": user, "chat_instance": "1", "data": "m",

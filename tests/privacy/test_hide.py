@@ -125,7 +125,8 @@ async def test_hide_leaves_nothing_of_the_helpline(standin: StandIn, bot: Runnin
     # The operator writes on: the chat fills again, and hiding again still leaves one line.
     thread = cards(standin)[0]["message_thread_id"]
     await standin.group_sends(GROUP_ID, OPERATOR, "Short and neutral.", thread_id=thread)
-    await standin.wait_until(lambda: any(m.get("text") == "Short and neutral." for m in standin.chat_messages(person.id)))
+    await standin.wait_until(lambda: any(m.get("text") == "Short and neutral."
+                                         for m in standin.chat_messages(person.id)))  # fmt: skip
     await hide_and_wait(standin, person, "command")
     assert_only_the_neutral_line(standin, bot, person, lang)
 
