@@ -224,13 +224,13 @@ class Dispatcher:
                 await self.bot.edit_message_text(screen.text, self.group, ticket.card_message_id,
                                                  reply_markup=screen.markup())  # fmt: skip
             except BadRequest as error:
-                if "not modified" not in error.message.lower():
+                if "not modified" not in error.message.lower().replace("_", " "):  # also TOPIC_NOT_MODIFIED
                     raise
         if ticket.thread_id is not None:
             try:
                 await self.bot.edit_forum_topic(self.group, ticket.thread_id, name=topic_title(ticket))
             except BadRequest as error:
-                if "not modified" not in error.message.lower():
+                if "not modified" not in error.message.lower().replace("_", " "):  # also TOPIC_NOT_MODIFIED
                     raise
             if ticket.state == "closed":
                 await self.bot.close_forum_topic(self.group, ticket.thread_id)
