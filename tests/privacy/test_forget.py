@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from support.harness import GROUP_ID, OPERATORS, Person, RunningBot, buttons
+from support.rows import rows_holding
 
 from bot.standin.server import StandIn
 
@@ -16,22 +17,6 @@ URGENT = "Помогите, у меня забрали паспорт и не в
 LATER = "Нас здесь пятеро, хозяин Бахтияр"
 ANSWER = "Оператор: вы в безопасности? Позвоните 112."
 OFFERS = Path(__file__).parents[1] / "data" / "offers"
-
-
-def rows_holding(database: Path, needles: list[str | int]) -> list[tuple[str, str, object]]:
-    """Every (table, column, value) of the file where a needle appears: equal to it, or inside a text."""
-    found = []
-    with sqlite3.connect(database) as connection:
-        tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            cursor = connection.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from sqlite_master
-            columns = [d[0] for d in cursor.description]
-            for row in cursor:
-                for column, value in zip(columns, row, strict=True):
-                    for needle in needles:
-                        if value == needle or (isinstance(value, str | bytes) and str(needle) in str(value)):
-                            found.append((table, column, value))
-    return found
 
 
 def query(database: Path, sql: str, *params: object) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from support.harness import FakeClock
+from support.rows import rows_holding
 
 from bot.privacy import service
 from bot.storage import Store
@@ -19,44 +21,17 @@ SAID = "меня держат на складе в Подольске, пасп�
 ANSWERED = "Hello, are you safe now? Call 112 if you can."
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.offset = dt.timedelta()
-
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC) + self.offset
-
-    def advance(self, **delta: float) -> None:
-        self.offset += dt.timedelta(**delta)
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
+async def store(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Store]:
     opened = Store(tmp_path / "helpline.db", clock)
     await opened.open()
     yield opened
     await opened.close()
-
-
-def rows_holding(database: Path, needles: list[str | int]) -> list[tuple[str, str, object]]:
-    """Every (table, column, value) of the file where a needle appears: equal to it, or inside a text."""
-    found = []
-    with sqlite3.connect(database) as connection:
-        tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            cursor = connection.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from sqlite_master
-            columns = [d[0] for d in cursor.description]
-            for row in cursor:
-                for column, value in zip(columns, row, strict=True):
-                    for needle in needles:
-                        if value == needle or (isinstance(value, str | bytes) and str(needle) in str(value)):
-                            found.append((table, column, value))
-    return found
 
 
 async def a_user_with_a_ticket(store: Store) -> int:
@@ -77,7 +52,7 @@ async def a_user_with_a_ticket(store: Store) -> int:
     return ticket.id
 
 
-async def test_hide_lists_the_last_48_hours_in_batches_of_100(store: Store, clock: Clock) -> None:
+async def test_hide_lists_the_last_48_hours_in_batches_of_100(store: Store, clock: FakeClock) -> None:
     async with store.tx() as tx:
         await tx.users.remember_message(CHAT, 1)
     clock.advance(hours=49)
@@ -127,7 +102,7 @@ async def test_forget_of_someone_unknown_is_harmless(store: Store) -> None:
     assert await service.forget(store, CHAT, GROUP) == []
 
 
-async def test_retention_purges_texts_of_tickets_closed_long_ago(store: Store, clock: Clock) -> None:
+async def test_retention_purges_texts_of_tickets_closed_long_ago(store: Store, clock: FakeClock) -> None:
     ticket_id = await a_user_with_a_ticket(store)
     async with store.tx() as tx:
         await tx.tickets.close(ticket_id, "helped")
