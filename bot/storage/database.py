@@ -52,6 +52,8 @@ class Store:
         # makes a ticket survive a power cut too, where it matters, without paying it on every menu tap.
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA foreign_keys=ON")
+        # Deleted texts are overwritten, not left in free pages for someone with the file to read.
+        await conn.execute("PRAGMA secure_delete=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         self._conn = conn
         await self._migrate(conn)
