@@ -97,8 +97,9 @@ async def forget_button(update: Update, context: Context) -> None:
     await _delete_chat(context, svc, user.chat_id)
     closed = await service.forget(svc.store, user.chat_id, svc.settings.operator_chat_id)
     # In memory too: the last offer kept for "Report this recruiter", anything else of this user's.
-    context.user_data.clear()
-    context.chat_data.clear()
+    for memory in (context.user_data, context.chat_data):
+        if memory is not None:
+            memory.clear()
     if closed:
         svc.dispatcher.wake()
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Main menu"), callback_data=MAIN_MENU)]])
