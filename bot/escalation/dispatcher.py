@@ -150,7 +150,9 @@ class Dispatcher:
                 text = stored[0].text if stored and stored[0].text else f"({stored[0].kind if stored else 'message'})"
                 await tx.outbox.add(self.group, "group_text", {"text": f"(user, copy unavailable) {text}"},
                                     item.ticket_id)  # fmt: skip
-        log.error("outbox row %s (%s): %s", item.id, item.kind, error.message)
+        # A copy of a message the user has since hidden is expected, and handled above: not an error.
+        level = logging.WARNING if item.kind == "group_copy" else logging.ERROR
+        log.log(level, "outbox row %s (%s): %s", item.id, item.kind, error.message)
 
     # -- one method per kind of row -----------------------------------------------------------------
 
