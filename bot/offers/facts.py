@@ -14,6 +14,16 @@ from bot.text.normalize import skeleton
 
 REGIONS = ("KZ", "UZ", "RU", "KG", "TJ", "AE", "TR", "KR")
 
+
+def _fewest_digits(region: str) -> int:
+    """The fewest digits a number of the region has, from phonenumbers' own metadata (1 when it has none)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    lengths = metadata.general_desc.possible_length if metadata and metadata.general_desc else None
+    return min(lengths) if lengths else 1
+
+
+_SHORTEST = {region: _fewest_digits(region) for region in REGIONS}
+
 # Currency signs and codes known without content, so rule examples can be masked before content is loaded.
 _SYMBOLS = "$€₽₸£₩₺"
 _CODES = (
@@ -82,9 +92,12 @@ def money_spans(text: str) -> list[tuple[int, int, re.Match[str]]]:
     return spans
 
 
-def mask_money(text: str) -> str:
-    """The text with each amount of money overwritten by a stand-in word of the same length (rules say <money>)."""
-    spans = money_spans(text)
+def mask_money(text: str, spans: list[tuple[int, int, re.Match[str]]] | None = None) -> str:
+    """The text with each amount of money overwritten by a stand-in word of the same length (rules say <money>).
+
+    spans: the text's `money_spans`, when the caller has them already.
+    """
+    spans = money_spans(text) if spans is None else spans
     if not spans:
         return text
     parts, last = [], 0
@@ -158,9 +171,9 @@ def _read_period(following: str, wages: Wages) -> float:
     return 1.0
 
 
-def amounts(text: str, wages: Wages) -> list[Amount]:
+def amounts(text: str, wages: Wages, spans: list[tuple[int, int, re.Match[str]]] | None = None) -> list[Amount]:
     found = []
-    for start, end, match in money_spans(text):
+    for start, end, match in money_spans(text) if spans is None else spans:
         value = _parse_number(match.group("num"))
         if value is None:
             continue
@@ -184,25 +197,33 @@ def phones(text: str) -> list[str]:
     seen: dict[str, None] = {}
     for candidate in _PHONE_CANDIDATE.finditer(text):
         piece = candidate.group()
-        if sum(ch.isdigit() for ch in piece) < 7:
+        digits = sum(ch.isdigit() for ch in piece)
+        if digits < 7:
             continue
-        # An international number reads the same from every region: one look is enough.
-        regions = REGIONS[:1] if piece.lstrip().startswith("+") else REGIONS
+        # An international number reads the same from every region: one look is enough. Otherwise only
+        # regions with numbers this short are tried: the matcher is slow, and "2000-4000" is no phone.
+        regions = REGIONS[:1] if piece.lstrip().startswith("+") else [r for r in REGIONS if _SHORTEST[r] <= digits]
         for region in regions:
             for match in phonenumbers.PhoneNumberMatcher(piece, region):
                 seen.setdefault(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
     return list(seen)
 
 
-def extract(text: str, wages: Wages, places: list[str] | None = None) -> Facts:
+def extract(
+    text: str,
+    wages: Wages,
+    places: list[str] | None = None,
+    spans: list[tuple[int, int, re.Match[str]]] | None = None,
+) -> Facts:
     """Every fact the scanner reads from an offer.
 
     places: rule ids "job:…" and "dest:…" the caller's matcher found (None: found here with `wages.place_rules()`).
+    spans: the text's `money_spans`, when the caller has them already.
     """
     if places is None:
         places = [hit.rule_id for hit in PhraseMatcher(wages.place_rules()).scan(text)]
     return Facts(
-        amounts=amounts(text, wages),
+        amounts=amounts(text, wages, spans),
         phones=phones(text),
         handles=list(dict.fromkeys(match.group(1) for match in _HANDLE.finditer(text))),
         links=list(dict.fromkeys(match.group().rstrip(".,;:!?)»") for match in _LINK.finditer(text))),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.content.offers import OffersContent, load_offers
 from bot.offers.assess import Assessment, FlagHit, assess
-from bot.offers.facts import Facts, PayCheck, extract, mask_money, pay_check
+from bot.offers.facts import Facts, PayCheck, extract, mask_money, money_spans, pay_check
 from bot.text.detect import detect_language
 from bot.text.matcher import PhraseMatcher
 from bot.text.normalize import Token, tokenize
@@ -56,7 +56,8 @@ class OfferChecker:
         hints: set[str] = set()
         langs: list[str | None] = []
         places: list[str] = []
-        masked = mask_money(text)
+        spans = money_spans(text)
+        masked = mask_money(text, spans)
         tokens = tokenize(masked)
         for hit in self._matcher.scan_tokens(masked, tokens):
             if ":" in hit.rule_id:
@@ -73,7 +74,7 @@ class OfferChecker:
                 continue
             # The mask keeps lengths, so the places point into the original words.
             hits.append(FlagHit(flag=flag, evidence=text[hit.start : hit.end], source="text"))
-        facts = extract(text, self.content.wages, places)
+        facts = extract(text, self.content.wages, places, spans)
         pay = pay_check(facts, self.content.wages, "no_experience" in hints)
         if pay is not None:
             hits.append(FlagHit(flag="pay_too_high", evidence=pay.amount.text, source="pay"))

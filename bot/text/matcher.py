@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
@@ -18,6 +19,7 @@ from rapidfuzz.process import cdist
 from bot.text.normalize import Token, tokenize
 
 Stem = tuple[str, ...]  # one alternative: consecutive word stems
+MEMORY_WORDS = 65_536  # words whose matching stems a matcher remembers: a few MB at most
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,17 @@ class PhraseMatcher:
     """Compiled rules; `scan` finds every rule in a text, each at its first place."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
+        # Rules share stems and groups ("паспорт" is in many): one object for each, so that a scan can place
+        # each once, looked up by identity (cheaper than hashing nested tuples).
+        shared: dict[Any, Any] = {}
+
+        def group_of(alternatives: Sequence[str]) -> tuple[Stem, ...]:
+            group = tuple(shared.setdefault(stem, stem) for stem in _stems(alternatives))
+            return shared.setdefault(group, group)  # type: ignore[no-any-return]
+
         self._rules = [
-            _CompiledRule(rule.id, tuple(tuple(_stems(g)) for g in rule.all_of),
-                          tuple(tuple(_stems(g)) for g in rule.unless), rule.window)
+            _CompiledRule(rule.id, tuple(group_of(g) for g in rule.all_of), tuple(group_of(g) for g in rule.unless),
+                          rule.window)
             for rule in rules
         ]  # fmt: skip
         words = {
@@ -74,45 +84,57 @@ class PhraseMatcher:
         for word in sorted(words):
             self._by_length[len(word)].append(word)
         self._exact = {length: set(group) for length, group in self._by_length.items()}
+        # Folded word → the stem words it matches. Words only (as tokenize's own cache), never whole texts.
+        self._memory: dict[str, tuple[str, ...]] = {}
+        # Per rule and group, the words a stem of that group starts with: a rule none of whose stems can
+        # start in a text is skipped with one set test.
+        self._first_words = [
+            tuple(frozenset(stem[0] for stem in group) for group in rule.all_of) for rule in self._rules
+        ]
 
     def _word_hits(self, tokens: Sequence[Token]) -> dict[str, set[int]]:
         """For every stem word, the token positions that match it (exactly or nearly)."""
         positions: dict[str, list[int]] = defaultdict(list)  # texts repeat their words: each is looked at once
         for position, token in enumerate(tokens):
             positions[token.skeleton].append(position)
-        distinct = list(positions)
+        stems_of = {word: self._memory.get(word) for word in positions}
+        new = [word for word, stems in stems_of.items() if stems is None]
+        if new:
+            stems_of.update(self._learn(new))
         hits: dict[str, set[int]] = defaultdict(set)
-        for length, words in self._by_length.items():
-            # All stems of one length allow the same number of edits: short ones none, a set lookup.
-            edits = allowed_edits(words[0])
-            if edits == 0:
-                exact = self._exact[length]
-                for word in distinct:
-                    if word[:length] in exact and len(word) >= length:
-                        hits[word[:length]].update(positions[word])
-                continue
-            prefixes = list({word[:length] for word in distinct if len(word) >= length})
-            if not prefixes:
-                continue
-            # One C call for all prefixes × stems of this length.
-            distances = cdist(prefixes, words, scorer=Levenshtein.distance, score_cutoff=edits, workers=1)
-            near: dict[str, list[str]] = defaultdict(list)
-            for i, j in zip(*(distances <= edits).nonzero(), strict=True):
-                near[prefixes[i]].append(words[j])
-            if near:
-                for word in distinct:
-                    for stem in near.get(word[:length], ()):
-                        hits[stem].update(positions[word])
+        for word, stems in stems_of.items():
+            for stem in stems or ():
+                hits[stem].update(positions[word])
         return hits
 
-    @staticmethod
-    def _places(stem: Stem, hits: dict[str, set[int]]) -> list[tuple[int, int]]:
-        """Where a (multi-word) stem stands: (first, last) token positions."""
-        return [
-            (first, first + len(stem) - 1)
-            for first in sorted(hits.get(stem[0], ()))
-            if all(first + offset in hits.get(word, ()) for offset, word in enumerate(stem[1:], 1))
-        ]
+    def _learn(self, words: list[str]) -> dict[str, tuple[str, ...]]:
+        """The stem words each of these words matches, remembered: people's texts share most of their words."""
+        found: dict[str, list[str]] = {word: [] for word in words}
+        for length, stems in self._by_length.items():
+            by_prefix: dict[str, list[str]] = defaultdict(list)
+            for word in words:
+                if len(word) >= length:
+                    by_prefix[word[:length]].append(word)
+            if not by_prefix:
+                continue
+            # All stems of one length allow the same number of edits: short ones none, a set lookup.
+            edits = allowed_edits(stems[0])
+            if edits == 0:
+                for stem in self._exact[length].intersection(by_prefix):
+                    for word in by_prefix[stem]:
+                        found[word].append(stem)
+                continue
+            prefixes = list(by_prefix)
+            # One C call for all prefixes × stems of this length.
+            distances = cdist(prefixes, stems, scorer=Levenshtein.distance, score_cutoff=edits, workers=1)
+            for i, j in zip(*(distances <= edits).nonzero(), strict=True):
+                for word in by_prefix[prefixes[i]]:
+                    found[word].append(stems[j])
+        learned = {word: tuple(stems) for word, stems in found.items()}
+        if len(self._memory) + len(learned) > MEMORY_WORDS:
+            self._memory.clear()  # a crude bound; the words of the next texts come back at once
+        self._memory.update(learned)
+        return learned
 
     def scan(self, text: str) -> list[Hit]:
         return self.scan_tokens(text, tokenize(text))
@@ -122,21 +144,37 @@ class PhraseMatcher:
         if not tokens:
             return []
         hits = self._word_hits(tokens)
-        places: dict[Stem, list[tuple[int, int]]] = {}
+        # Each stem and group placed once a text, found by identity (see __init__).
+        stem_places: dict[int, list[tuple[int, int]]] = {}
+        group_places: dict[int, list[tuple[int, int]]] = {}
+
+        def place(stem: Stem) -> list[tuple[int, int]]:
+            """Where a (multi-word) stem stands: (first, last) token positions."""
+            found = stem_places.get(id(stem))
+            if found is None:
+                starts = hits[stem[0]]
+                for offset, word in enumerate(stem[1:], 1):
+                    later = hits.get(word, set())
+                    # Walk the fewer of the two: short words such as "по" stand all over a text.
+                    if len(later) < len(starts):
+                        starts = {place - offset for place in later if place - offset in starts}
+                    else:
+                        starts = {first for first in starts if first + offset in later}
+                found = stem_places[id(stem)] = [(first, first + len(stem) - 1) for first in sorted(starts)]
+            return found
 
         def where(group: tuple[Stem, ...]) -> list[tuple[int, int]]:
-            found: set[tuple[int, int]] = set()
-            for stem in group:
-                if stem[0] in hits:
-                    if stem not in places:
-                        places[stem] = self._places(stem, hits)
-                    found.update(places[stem])
-            return sorted(found)
+            found = group_places.get(id(group))
+            if found is None:
+                placed = [spots for stem in group if stem[0] in hits and (spots := place(stem))]
+                found = placed[0] if len(placed) == 1 else sorted({spot for spots in placed for spot in spots})
+                group_places[id(group)] = found
+            return found
 
         result = []
-        for rule in self._rules:
+        for rule, first_words in zip(self._rules, self._first_words, strict=True):
             # Most rules lack a word of some group: skip them before placing any stem.
-            if not all(any(all(word in hits for word in stem) for stem in group) for group in rule.all_of):
+            if any(hits.keys().isdisjoint(words) for words in first_words):
                 continue
             span = self._first_span(rule, where)
             if span is not None:
@@ -156,11 +194,13 @@ class PhraseMatcher:
             groups.append(found)
         if not groups:
             return None
-        vetoes = [place for group in rule.unless for place in where(group)]
+        vetoes: list[tuple[int, int]] | None = None
         for anchor in groups[0]:
             span = cls._span_near(anchor, groups[1:], rule.window)
             if span is None:
                 continue
+            if vetoes is None:
+                vetoes = [place for group in rule.unless for place in where(group)]
             low, high = span
             if not any(low - rule.window <= v[0] and v[1] <= high + rule.window for v in vetoes):
                 return span

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+import bot.text.matcher as matcher_module
 from bot.text.matcher import PhraseMatcher, Rule, allowed_edits
 
 
@@ -71,3 +74,25 @@ def test_empty_text_and_empty_rules() -> None:
     assert PhraseMatcher([]).scan("паспорт") == []
     assert PhraseMatcher([Rule("a", [])]).scan("паспорт") == []
     assert PhraseMatcher([Rule("a", [["!!!"]])]).scan("паспорт !!!") == []  # a stem that folds to nothing
+
+
+def test_shared_stems_and_a_rare_second_word() -> None:
+    # Two rules share a stem object; a two-word stem whose first word stands everywhere.
+    matcher = PhraseMatcher([Rule("a", [["по договору"]]), Rule("b", [["по договору"], ["нет"]])])
+    text = "по работе, по дому, по пути, по договору нет"
+    assert [(hit.rule_id, hit.evidence) for hit in matcher.scan(text)] == [
+        ("a", "по договору"),
+        ("b", "по договору нет"),
+    ]
+
+
+def test_remembered_words_give_the_same_hits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words are matched once and remembered; a full memory is emptied, and results never change."""
+    monkeypatch.setattr(matcher_module, "MEMORY_WORDS", 6)
+    rules = [Rule("a", [["паспорт"], ["забра"]]), Rule("b", [["угрожа"]])]
+    remembering = PhraseMatcher(rules)
+    texts = ["у меня забрали паспорт", "zabrali pasportimni", "угрожают и забрали паспорт", "паспорт у меня"]
+    for _ in range(3):
+        for text in texts:
+            assert remembering.scan(text) == PhraseMatcher(rules).scan(text)
+            assert len(remembering._memory) <= 6
