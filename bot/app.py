@@ -28,7 +28,7 @@ from telegram.request import HTTPXRequest
 from bot import conversation, guard
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
-from bot.durable import DurableBot, Inbox, replay_unhandled
+from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, replay_unhandled
 from bot.escalation import handlers as escalation
 from bot.escalation.dispatcher import Dispatcher
 from bot.escalation.service import Escalation
@@ -93,7 +93,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         base_url=settings.api_base_url,
         base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
         request=HTTPXRequest(connection_pool_size=128),
-        get_updates_request=HTTPXRequest(),
+        get_updates_request=ReadableUpdatesRequest(),
         rate_limiter=AIORateLimiter(max_retries=3),
         inbox=Inbox(),
     )

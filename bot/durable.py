@@ -3,20 +3,59 @@
 python-telegram-bot's long polling confirms a batch of updates with its next getUpdates call, which it
 makes before the batch is handled; Telegram then forgets them. The bot below writes every fetched batch
 to the inbox table before returning it, and at start-up the updates still unhandled are handled again.
+
+One update python-telegram-bot cannot read would fail its whole batch, which is then fetched and fails
+again for ever: the bot would go silent for everyone. Such an update is cut to its id on arrival.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
+from telegram.request import HTTPXRequest
 
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
+
+
+def readable(data: dict[str, Any]) -> dict[str, Any]:
+    """The update as it came when python-telegram-bot can read it, else only its id, so polling moves on.
+
+    The content of an unreadable update is dropped unread (nothing could handle it) and never logged:
+    the warning names its id, its kind and the error's type only.
+    """
+    try:
+        Update.de_json(data, None)  # de_json copies what it reads: `data` is left as it is
+    except Exception as error:  # whatever the failure, the update cannot be handled
+        kinds = sorted(key for key in data if key != "update_id")
+        log.warning("update %s could not be read (%s, %s); its content is dropped",
+                    data.get("update_id"), "/".join(kinds), type(error).__name__)  # fmt: skip
+        return {"update_id": data["update_id"]}
+    return data
+
+
+class ReadableUpdatesRequest(HTTPXRequest):
+    """The connection getUpdates goes through: every update of a batch passes `readable`."""
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        try:
+            body = json.loads(payload)
+            updates = body["result"]
+        except (ValueError, TypeError, KeyError):
+            return code, payload  # not a batch of updates: python-telegram-bot reports it as it should
+        if not isinstance(updates, list):
+            return code, payload
+        read = [readable(item) if isinstance(item, dict) and "update_id" in item else item for item in updates]
+        if read == updates:
+            return code, payload
+        return code, json.dumps(body | {"result": read}).encode()
 
 
 @dataclass

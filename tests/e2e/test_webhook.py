@@ -49,6 +49,12 @@ async def test_webhook_mode_checks_the_secret_and_answers_health(standin: StandI
                 assert missing.status == 403
             async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as wrong:
                 assert wrong.status == 403
+            secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+            async with http.post(url, data="{not json", headers=secret) as junk:
+                assert junk.status == 400
+            unreadable = {"update_id": 10_000_000, "message": update["message"] | {"chat": "not a chat"}}
+            async with http.post(url, json=unreadable, headers=secret) as accepted:
+                assert accepted.status == 200, "accepted, cut to its id: Telegram would retry it and hold up the rest"
             async with http.get(f"http://127.0.0.1:{port}/metrics") as metrics:
                 body = await metrics.text()
                 assert metrics.status == 200 and "helpline_updates_handled_total" in body

@@ -209,3 +209,25 @@ async def test_operators_commands_only_for_operators_in_their_places(standin: St
     standin.add_user(OPERATORS[0])
     await standin.user_sends(OPERATORS[0], "/claim 1")
     await standin.wait_until(lambda: query(database, "SELECT state FROM tickets WHERE id = 1")[0][0] == "claimed")
+
+
+async def test_an_update_nobody_can_read_stalls_nothing(standin: StandIn, bot: RunningBot, database: Path,
+                                                        caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    """Telegram adds fields, and a proxy may mangle one: an update python-telegram-bot cannot parse must not
+    stop the polling (it would fail the same batch for ever), nor land in a log with its text."""
+    caplog.set_level(logging.INFO)
+    person, other = Person(standin, 5300), Person(standin, 5301)
+    await person.start("ru")
+    await other.start("kk")
+    chat, user = standin._chat(person.id).chat, standin._user(person.id)
+    standin.raw_update({"message": {"message_id": 9_999, "chat": chat, "from": user, "date": "yesterday",
+                                    "text": "тайна Помогите"}})  # fmt: skip
+    standin.raw_update({"message": {"message_id": 9_998, "chat": "not a chat", "date": 0, "text": "тайна"}})
+    before = sends_to(standin, other.id)
+    await standin.user_sends(other.id, URGENT)
+    await standin.wait_until(lambda: sends_to(standin, other.id) > before, 10)
+    await standin.wait_idle()
+    assert standin.pending_updates() == 0
+    assert query(database, "SELECT COUNT(*) FROM inbox") == [(0,)], "handled, so gone from the inbox"
+    assert not [r for r in caplog.records if "тайна" in r.getMessage() or "тайна" in (r.exc_text or "")]
+    assert [r for r in caplog.records if "could not be read" in r.getMessage()], "each is logged, by id and kind"
