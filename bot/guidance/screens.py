@@ -64,4 +64,7 @@ def language_picker(translators: list[Translator]) -> Screen:
     """The first screen when we cannot tell the language: every language asks in its own words."""
     greeting = "\n".join(t.gettext("Choose your language") for t in translators)
     rows = [[Button(t.language.name, LANGUAGE + t.code)] for t in translators]
+    # Hide is on every screen, this one too, in every language at once (each label once: scripts may share one).
+    hide = " / ".join(dict.fromkeys(t.gettext("Hide this chat") for t in translators))
+    rows.append([Button(hide, HIDE)])
     return Screen(greeting, rows)

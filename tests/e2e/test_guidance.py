@@ -70,6 +70,14 @@ async def test_language_from_telegram_then_picker_then_language_command(standin:
     assert chosen["text"] == welcome("kk")
     again = await stranger.send("/language")
     assert (await stranger.tap("Ўзбекча", again))["text"] == welcome("uzc")
+    hidden = Person(standin, 1007, language_code="en")
+    picker = await hidden.start()
+    hide = [text for text, data in buttons(picker) if data == "hide"]
+    assert hide == ["Чатты жасыру / Скрыть чат / Chatni yashirish / Чатни яшириш"], "Hide on the picker too"
+    await hidden.tap(hide[0], picker)
+    await standin.wait_idle()
+    neutral = bot.services.default_translator().gettext("OK")
+    assert [m.get("text") for m in standin.chat_messages(hidden.id)] == [neutral], "picker and /start gone, one line"
 
 
 async def test_an_unknown_payload_falls_back_gracefully(standin: StandIn, bot: RunningBot) -> None:
