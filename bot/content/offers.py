@@ -56,6 +56,7 @@ class OfferRule(BaseModel):
     all_of: list[list[str]] = Field(min_length=1)
     unless: list[list[str]] = []
     window: int = Field(6, ge=1, le=30)
+    in_order: bool = False  # the groups must come in this order (the object before its verb, as in kk and uz)
     examples: list[str] = []
     not_examples: list[str] = []
 
@@ -63,7 +64,7 @@ class OfferRule(BaseModel):
         def groups(raw: list[list[str]]) -> list[list[str]]:
             return [[MONEY_MASK if word == MONEY else word for word in group] for group in raw]
 
-        return Rule(self.id, groups(self.all_of), groups(self.unless), self.window)
+        return Rule(self.id, groups(self.all_of), groups(self.unless), self.window, self.in_order)
 
 
 class OfferRules(BaseModel):
@@ -84,7 +85,7 @@ class OfferRules(BaseModel):
         compiled = []
         for rule in self.rules:
             base = rule.rule()
-            compiled.append(Rule(base.id, base.all_of, vetoes[rule.flag], base.window))
+            compiled.append(Rule(base.id, base.all_of, vetoes[rule.flag], base.window, base.in_order))
         return compiled
 
     def matcher(self) -> PhraseMatcher:

@@ -48,6 +48,7 @@ class Pattern(BaseModel):
     all_of: Groups = Field(min_length=1)
     unless: Groups = []
     window: int = Field(5, ge=1, le=30)
+    in_order: bool = False  # the groups must come in this order (the object before its verb, as in kk and uz)
     examples: list[str] = []
     not_examples: list[str] = []
 
@@ -66,7 +67,7 @@ class TriageRules(BaseModel):
         """The matcher rule of one pattern: its own `unless`, its category's and the file's."""
         category = self.categories.get(pattern.category)
         vetoes = [*pattern.unless, *(category.unless if category else []), *self.unless]
-        return Rule(pattern.id, pattern.all_of, vetoes, pattern.window)
+        return Rule(pattern.id, pattern.all_of, vetoes, pattern.window, pattern.in_order)
 
     def rules(self) -> list[Rule]:
         return [self.rule(pattern) for pattern in self.patterns]

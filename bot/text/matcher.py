@@ -28,6 +28,7 @@ class Rule:
     all_of: Sequence[Sequence[str]]
     unless: Sequence[Sequence[str]] = ()
     window: int = 6
+    in_order: bool = False  # the groups in the order given (Kazakh and Uzbek put the object before its verb)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class _CompiledRule:
     all_of: tuple[tuple[Stem, ...], ...]
     unless: tuple[tuple[Stem, ...], ...]
     window: int
+    in_order: bool
 
 
 class PhraseMatcher:
@@ -74,7 +76,7 @@ class PhraseMatcher:
 
         self._rules = [
             _CompiledRule(rule.id, tuple(group_of(g) for g in rule.all_of), tuple(group_of(g) for g in rule.unless),
-                          rule.window)
+                          rule.window, rule.in_order)
             for rule in rules
         ]  # fmt: skip
         words = {
@@ -196,7 +198,8 @@ class PhraseMatcher:
             return None
         vetoes: list[tuple[int, int]] | None = None
         for anchor in groups[0]:
-            span = cls._span_near(anchor, groups[1:], rule.window)
+            follow = cls._span_after if rule.in_order else cls._span_near
+            span = follow(anchor, groups[1:], rule.window)
             if span is None:
                 continue
             if vetoes is None:
@@ -215,4 +218,15 @@ class PhraseMatcher:
                 return None
             best = min(near, key=lambda p: abs(p[0] - anchor[0]))
             low, high = min(low, best[0]), max(high, best[1])
+        return low, high
+
+    @staticmethod
+    def _span_after(anchor: tuple[int, int], others: list[list[tuple[int, int]]], window: int) -> tuple[int, int] | None:
+        """Each group's nearest place after the one before it, all within the window of the anchor."""
+        low, high = anchor
+        for places in others:
+            after = next((p for p in places if p[0] > high), None)  # places are sorted
+            if after is None or after[0] - anchor[0] > window:
+                return None
+            high = after[1]
         return low, high

@@ -96,3 +96,15 @@ def test_remembered_words_give_the_same_hits(monkeypatch: pytest.MonkeyPatch) ->
         for text in texts:
             assert remembering.scan(text) == PhraseMatcher(rules).scan(text)
             assert len(remembering._memory) <= 6
+
+
+def test_in_order_rules_want_the_object_before_its_verb() -> None:
+    # Kazakh: "паспортты ... аламыз" takes the passport; "билетті аламыз, құжаттарды ..." buys a ticket.
+    rule = Rule("r", [["паспорт", "құжат"], ["аламыз"]], in_order=True)
+    assert scan(rule, "Келгенде паспортты рәсімдеуге аламыз") == ["паспортты рәсімдеуге аламыз"]
+    assert scan(rule, "Билетті өзіміз аламыз, құжаттарды сонда рәсімдейміз") == []
+    unordered = Rule("r", [["паспорт", "құжат"], ["аламыз"]])
+    assert scan(unordered, "Билетті өзіміз аламыз, құжаттарды сонда рәсімдейміз") == ["аламыз, құжаттарды"]
+    # The window still counts from the first group; the nearest later place is taken.
+    assert scan(Rule("r", [["a1"], ["b2"]], window=2, in_order=True), "a1 x y b2") == []
+    assert scan(Rule("r", [["a1"], ["b2"], ["c3"]], window=4, in_order=True), "b2 a1 b2 c3") == ["a1 b2 c3"]
