@@ -221,7 +221,9 @@ class PhraseMatcher:
         return low, high
 
     @staticmethod
-    def _span_after(anchor: tuple[int, int], others: list[list[tuple[int, int]]], window: int) -> tuple[int, int] | None:
+    def _span_after(
+        anchor: tuple[int, int], others: list[list[tuple[int, int]]], window: int
+    ) -> tuple[int, int] | None:
         """Each group's nearest place after the one before it, all within the window of the anchor."""
         low, high = anchor
         for places in others:
