@@ -17,6 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.content.bundle import Content
 from bot.escalation.cards import card, topic_title
+from bot.privacy.service import BATCH as DELETE_BATCH
 from bot.storage import Store, Tx
 from bot.storage.outbox import OutboxItem
 from bot.storage.tickets import Ticket
@@ -150,8 +151,13 @@ class Dispatcher:
                 text = stored[0].text if stored and stored[0].text else f"({stored[0].kind if stored else 'message'})"
                 await tx.outbox.add(self.group, "group_text", {"text": f"(user, copy unavailable) {text}"},
                                     item.ticket_id)  # fmt: skip
-        # A copy of a message the user has since hidden is expected, and handled above: not an error.
-        level = logging.WARNING if item.kind == "group_copy" else logging.ERROR
+            if item.kind == "group_erase" and self.group is not None:
+                # No right to delete topics or messages, or they are older than Telegram allows: people must.
+                text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
+                        f"({error.message}). Please delete them by hand.")  # fmt: skip
+                await tx.outbox.add(self.group, "group_text", {"text": text})
+        # A copy of a message the user has since hidden, or an erasure left to people, is handled above.
+        level = logging.WARNING if item.kind in ("group_copy", "group_erase") else logging.ERROR
         log.log(level, "outbox row %s (%s): %s", item.id, item.kind, error.message)
 
     # -- one method per kind of row -----------------------------------------------------------------
@@ -159,7 +165,7 @@ class Dispatcher:
     async def _send(self, item: OutboxItem) -> After | None:
         senders = {"user_text": self._user_text, "user_copy": self._user_copy, "ping": self._ping,
                    "card": self._card, "card_refresh": self._card_refresh, "group_copy": self._group_copy,
-                   "group_text": self._group_text}  # fmt: skip
+                   "group_text": self._group_text, "group_erase": self._group_erase}  # fmt: skip
         return await senders[item.kind](item)
 
     async def _user_text(self, item: OutboxItem) -> After:
@@ -256,6 +262,23 @@ class Dispatcher:
         sent: Message = await self.bot.send_message(self.group, item.payload["text"], message_thread_id=thread,
                                                     reply_to_message_id=reply_to)  # fmt: skip
         return _relayed(sent.message_id, item.ticket_id) if item.ticket_id is not None else None
+
+    async def _group_erase(self, item: OutboxItem) -> After:
+        """A forgotten or purged ticket leaves the group: its topic with everything in it, or its messages."""
+        assert self.group is not None  # noqa: S101
+        if item.payload.get("thread_id") is not None:
+            await self.bot.delete_forum_topic(self.group, item.payload["thread_id"])
+        ids = item.payload.get("message_ids") or []
+        for start in range(0, len(ids), DELETE_BATCH):
+            await self.bot.delete_messages(self.group, ids[start : start + DELETE_BATCH])
+        ticket_id = item.ticket_id
+
+        async def after(tx: Tx) -> None:
+            if ticket_id is not None:  # nothing left to edit or write into
+                await tx.tickets.set_fields(ticket_id, thread_id=None, card_message_id=None)
+                await tx.tickets.audit(ticket_id, None, "erased from the operators' group")
+
+        return after
 
     @staticmethod
     def _place(ticket: Ticket) -> tuple[int | None, int | None]:

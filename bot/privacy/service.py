@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.storage import Store
+from bot.storage import Store, Tx
 
 DELETE_WINDOW = dt.timedelta(hours=48)  # Telegram lets a bot delete messages for 48 hours
 BATCH = 100  # deleteMessages takes at most 100 ids
@@ -39,35 +39,46 @@ async def forget(store: Store, chat_id: int, group: int | None) -> list[int]:
     In one transaction: the user row (language, country, source, silent mode, check state), the ids of
     their messages, every outbox row of theirs or of their tickets (pending copies of their messages
     included), their id in refused attempts at operators' commands. Tickets keep category, language
-    and times, for the statistics. Returns the tickets that were open; the operators are told.
+    and times, for the statistics. Each ticket's conversation in the operators' group is deleted too.
+    Returns the tickets that were open; the operators are told.
     """
     async with store.tx() as tx:
         user = await tx.users.get(chat_id)
-        if user is not None:
-            tickets = await tx.tickets.ids_for_user(user.id)
-            closed = await tx.tickets.detach_user(user.id)
-            for ticket_id in tickets:
-                await tx.outbox.drop_ticket(ticket_id)
-        else:
-            closed = []
+        tickets = await tx.tickets.ids_for_user(user.id) if user is not None else []
+        closed = await tx.tickets.detach_user(user.id) if user is not None else []
+        for ticket_id in tickets:
+            await tx.outbox.drop_ticket(ticket_id)
         await tx.outbox.drop_lane(chat_id)
         await tx.tickets.forget_actor(chat_id)
         await tx.users.delete(chat_id)
         if group is not None:
+            for ticket_id in tickets:
+                await erase_from_group(tx, group, ticket_id)
             for ticket_id in closed:
+                # In the General topic: the ticket's own topic is being deleted.
                 text = f"Ticket #{ticket_id} is closed: the user asked the helpline to forget them."
-                await tx.outbox.add(group, "group_text", {"text": text}, ticket_id)
-                await tx.outbox.add(group, "card_refresh", {}, ticket_id)
+                await tx.outbox.add(group, "group_text", {"text": text})
     return closed
 
 
-async def purge(store: Store, retention: dt.timedelta) -> int:
-    """The scheduled clean-up: texts of tickets closed long ago; ids and rows no longer needed."""
+async def erase_from_group(tx: Tx, group: int, ticket_id: int) -> None:
+    """Queue the deletion of a ticket's conversation in the operators' group: its topic with everything
+    in it, or, in a group without topics, its card, the bot's copies and the operators' answers."""
+    thread_id, message_ids = await tx.tickets.group_presence(ticket_id)
+    if thread_id is not None or message_ids:
+        await tx.outbox.add(group, "group_erase", {"thread_id": thread_id, "message_ids": message_ids}, ticket_id)
+
+
+async def purge(store: Store, retention: dt.timedelta, group: int | None = None) -> int:
+    """The scheduled clean-up: texts of tickets closed long ago, here and in the operators' group; ids
+    and rows no longer needed."""
     async with store.tx() as tx:
         old = await tx.tickets.closed_before(tx.now - retention)
         for ticket_id in old:
             await tx.tickets.erase_texts(ticket_id)
             await tx.outbox.drop_ticket(ticket_id)  # pending ones too: a month after closing, none is needed
+            if group is not None:
+                await erase_from_group(tx, group, ticket_id)
             await tx.tickets.audit(ticket_id, None, "texts purged")
         await tx.users.prune_messages(DELETE_WINDOW)
         await tx.users.prune_updates(UPDATES_KEPT)

@@ -152,6 +152,7 @@ class ChatState:
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     topics: dict[int, Topic] = field(default_factory=dict)
     members: dict[int, str] = field(default_factory=dict)  # user id -> ChatMember status, if not "member"
+    bot_can_delete: bool = True  # the bot's can_delete_messages right in a group
     last_message_id: int = 0
     reply_keyboard: JSON | None = None  # the bot's current custom keyboard; not part of any Message
 

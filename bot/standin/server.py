@@ -256,6 +256,10 @@ class StandIn:
         self._user(user_id)
         self._chat(chat_id).members[user_id] = status
 
+    def deny_deleting(self, chat_id: int) -> None:
+        """Take the bot's can_delete_messages right in a group: deleting a topic fails there."""
+        self._chat(chat_id).bot_can_delete = False
+
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sending to them fails with 403 until they write again."""
         self._blocked.add(user_id)
@@ -1141,6 +1145,8 @@ class StandIn:
 
     def _api_delete_forum_topic(self, p: Params) -> bool:
         chat, topic = self._addressed_topic(p)
+        if not chat.bot_can_delete:
+            raise bad_request("not enough rights to delete the topic")
         topic.deleted = True
         for stored in chat.messages.values():
             if stored.data.get("message_thread_id") == topic.thread_id:

@@ -169,6 +169,22 @@ class TicketRepo(Repo):
         """For /forget: a user who once tried an operator's command is no longer named in the audit."""
         await self.run("UPDATE audit SET actor_id = NULL WHERE actor_id = ? AND action = 'refused'", (actor_id,))
 
+    async def group_presence(self, ticket_id: int) -> tuple[int | None, list[int]]:
+        """Where a ticket stands in the operators' group: its topic, and its messages there (the card, the
+        copies and texts the bot relayed, the operators' answers)."""
+        ticket = await self.one("SELECT thread_id, card_message_id FROM tickets WHERE id = ?", (ticket_id,))
+        if ticket is None:
+            return None, []
+        relayed = await self.all("SELECT group_message_id FROM relayed WHERE ticket_id = ?", (ticket_id,))
+        answers = await self.all(
+            "SELECT message_id FROM ticket_messages WHERE ticket_id = ? AND direction = 'operator' "
+            "AND message_id IS NOT NULL",
+            (ticket_id,),
+        )
+        ids = [ticket["card_message_id"]] if ticket["card_message_id"] is not None else []
+        ids += [row["group_message_id"] for row in relayed] + [row["message_id"] for row in answers]
+        return ticket["thread_id"], sorted(set(ids))
+
     async def erase_texts(self, ticket_id: int) -> None:
         """Remove what was said, keep that something was said (for counts and timings)."""
         await self.run("UPDATE ticket_messages SET text = NULL, chat_id = NULL WHERE ticket_id = ?", (ticket_id,))

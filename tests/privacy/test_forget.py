@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from support.harness import GROUP_ID, OPERATORS, Person, RunningBot, buttons
+from support.harness import GROUP_ID, OPERATORS, FakeClock, Person, RunningBot, buttons, make_settings
 from support.rows import rows_holding
 
 from bot.standin.server import StandIn
@@ -79,11 +79,18 @@ async def test_forget_leaves_no_row_naming_the_user(standin: StandIn, bot: Runni
     assert all(ticket[k] for k in ("created_at", "shown_at", "claimed_at", "first_answer_at", "closed_at"))
     assert ticket["category"] and ticket["lang"] == "ru"
     assert query(database, "SELECT COUNT(*) AS n FROM ticket_messages WHERE ticket_id = 1")[0]["n"] >= 3
-    assert query(database, "SELECT action FROM audit WHERE ticket_id = 1 ORDER BY id")[-1]["action"] == "forgotten"
+    actions = [row["action"] for row in query(database, "SELECT action FROM audit WHERE ticket_id = 1 ORDER BY id")]
+    assert actions[-2:] == ["forgotten", "erased from the operators' group"]
     assert query(database, "SELECT COUNT(*) AS n FROM audit WHERE action = 'refused' AND actor_id IS NULL")[0]["n"] == 1
     assert query(database, "SELECT SUM(count) AS n FROM start_counts")[0]["n"] == 1
     assert query(database, "SELECT COUNT(*) AS n FROM events")[0]["n"] >= 1, "checks and scans stay counted"
     assert query(database, "SELECT COUNT(*) AS n FROM users")[0]["n"] == 0
+    # The operators' group keeps nothing of it: the ticket's topic is deleted; the notice is in General.
+    assert thread not in [topic["message_thread_id"] for topic in standin.topics(GROUP_ID)]
+    group_texts = [m.get("text") or "" for m in standin.chat_messages(GROUP_ID)]
+    assert not [t for t in group_texts if any(said in t for said in (URGENT, LATER, ANSWER, "Подольск"))]
+    notice = next(m for m in standin.chat_messages(GROUP_ID) if "forget them" in (m.get("text") or ""))
+    assert not notice.get("message_thread_id")
     # The chat itself is emptied too (afterwards its message ids would be gone): one plain line is left.
     assert [m["message_id"] for m in standin.chat_messages(CHAT)] == [done["message_id"]]
     # Coming back later is a fresh start: no language, nothing remembered.
@@ -98,3 +105,45 @@ async def test_no_keeps_everything(standin: StandIn, bot: RunningBot, database: 
     menu = await press(person, "f:no")
     assert any(d == "talk" for _, d in buttons(menu))
     assert query(database, "SELECT lang FROM users WHERE chat_id = ?", CHAT + 1)[0]["lang"] == "kk"
+
+
+async def forgotten_after_a_ticket(standin: StandIn, person: Person, group: int) -> list[str]:
+    """Open a ticket, relay one more message, answer it from the group, then /forget: the group's texts."""
+    await person.start("ru")
+    await person.send(URGENT)
+    await standin.wait_until(lambda: any("#1" in (m.get("text") or "") for m in standin.bot_messages(group)))
+    await standin.user_sends(person.id, LATER)
+    await standin.wait_until(lambda: any(m.get("text") == LATER for m in standin.chat_messages(group)))
+    relayed = next(m for m in standin.chat_messages(group) if m.get("text") == LATER)
+    thread = relayed.get("message_thread_id")
+    await standin.group_sends(group, OPERATORS[0], ANSWER, thread_id=thread, reply_to=relayed["message_id"])
+    await standin.wait_until(lambda: any(m.get("text") == ANSWER for m in standin.bot_messages(person.id)))
+    await person.send("/forget")
+    await press(person, "f:yes")
+    await standin.wait_until(lambda: any("forget them" in (m.get("text") or "") for m in standin.chat_messages(group)))
+    await standin.wait_idle(timeout=10)
+    return [m.get("text") or "" for m in standin.chat_messages(group)]
+
+
+async def test_forget_in_a_group_without_topics_deletes_the_card_copies_and_answers(
+    standin: StandIn, database: Path, clock: FakeClock
+) -> None:
+    standin.add_group(GROUP_ID - 1, "Plain group", is_forum=False)
+    running = await RunningBot(make_settings(standin, database, operator_chat_id=GROUP_ID - 1), clock).start()
+    try:
+        left = await forgotten_after_a_ticket(standin, Person(standin, CHAT + 2), GROUP_ID - 1)
+    finally:
+        await running.stop()
+    assert not [t for t in left if any(said in t for said in (URGENT, LATER, ANSWER, "ticket #1"))], left
+    assert any("forget them" in t for t in left)
+
+
+async def test_a_topic_the_bot_may_not_delete_is_left_to_the_operators(
+    standin: StandIn, bot: RunningBot, database: Path
+) -> None:
+    standin.deny_deleting(GROUP_ID)
+    left = await forgotten_after_a_ticket(standin, Person(standin, CHAT + 3), GROUP_ID)
+    await standin.wait_until(lambda: any("delete them by hand" in (m.get("text") or "")
+                                         for m in standin.chat_messages(GROUP_ID)))  # fmt: skip
+    assert any(LATER in t for t in left), "still there: people must delete it"
+    assert query(database, "SELECT COUNT(*) AS n FROM ticket_messages WHERE text IS NOT NULL")[0]["n"] == 0

@@ -106,6 +106,7 @@ async def test_retention_purges_texts_of_tickets_closed_long_ago(store: Store, c
     ticket_id = await a_user_with_a_ticket(store)
     async with store.tx() as tx:
         await tx.tickets.close(ticket_id, "helped")
+        await tx.tickets.set_fields(ticket_id, thread_id=77)  # its topic in the operators' group
         user = await tx.users.get(CHAT)
         assert user is not None
         other = await tx.tickets.create(user_id=user.id, urgent=False, kind="help", category=None, lang="ru",
@@ -115,11 +116,13 @@ async def test_retention_purges_texts_of_tickets_closed_long_ago(store: Store, c
     assert await service.purge(store, dt.timedelta(days=30)) == 0
     assert rows_holding(store.path, [SAID])
     clock.advance(days=2)
-    assert await service.purge(store, dt.timedelta(days=30)) == 1
+    assert await service.purge(store, dt.timedelta(days=30), GROUP) == 1
     assert rows_holding(store.path, [SAID, ANSWERED]) == []
     assert rows_holding(store.path, ["still open, still needed"]), "an open ticket keeps its texts"
     with sqlite3.connect(store.path) as connection:
         assert connection.execute("SELECT COUNT(*) FROM sent_messages").fetchone() == (0,), "ids older than 48 h"
         row = connection.execute("SELECT created_at, closed_at, category FROM tickets WHERE id = ?", (ticket_id,))
         assert all(row.fetchone())
-    assert await service.purge(store, dt.timedelta(days=30)) == 0, "purged once"
+        erase = connection.execute("SELECT lane, payload FROM outbox WHERE kind = 'group_erase'").fetchall()
+    assert [(lane, json.loads(payload)["thread_id"]) for lane, payload in erase] == [(GROUP, 77)], "topic goes too"
+    assert await service.purge(store, dt.timedelta(days=30), GROUP) == 0, "purged once"
