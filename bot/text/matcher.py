@@ -28,7 +28,9 @@ class Rule:
     all_of: Sequence[Sequence[str]]
     unless: Sequence[Sequence[str]] = ()
     window: int = 6
-    in_order: bool = False  # the groups in the order given (Kazakh and Uzbek put the object before its verb)
+    # The groups in the order given, each within `window` words after the one before (Kazakh and Uzbek put
+    # the object before its verb).
+    in_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,11 +226,11 @@ class PhraseMatcher:
     def _span_after(
         anchor: tuple[int, int], others: list[list[tuple[int, int]]], window: int
     ) -> tuple[int, int] | None:
-        """Each group's nearest place after the one before it, all within the window of the anchor."""
+        """Each group's nearest place after the one before it, at most `window` words after its end."""
         low, high = anchor
         for places in others:
             after = next((p for p in places if p[0] > high), None)  # places are sorted
-            if after is None or after[0] - anchor[0] > window:
+            if after is None or after[0] - high > window:
                 return None
             high = after[1]
         return low, high
