@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -29,9 +30,16 @@ class Screen:
     def markup(self) -> InlineKeyboardMarkup | None:
         if not self.rows:
             return None
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(button.text, callback_data=button.data) for button in row] for row in self.rows]
-        )
+        return _markup(tuple(tuple(row) for row in self.rows))
+
+
+@lru_cache(maxsize=1024)
+def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    # Most replies carry one of a few menus, and building one costs about as much as sending it; the
+    # markup is immutable, so one object serves every reply with the same buttons.
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(button.text, callback_data=button.data) for button in row] for row in rows]
+    )
 
 
 # Callback data: short, stable words, so an old button still means something after a restart.
