@@ -47,4 +47,4 @@ async def private_message(update: Update, context: Context) -> None:
         return
     if await offers.maybe_scan(update, context, user, t):
         return
-    await not_understood(update, context, t, svc)
+    await not_understood(update, context, t, svc, silent=user.silent)

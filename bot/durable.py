@@ -67,7 +67,9 @@ class Inbox:
     async def save(self, updates: list[dict[str, Any]]) -> None:
         if self.store is None or not updates:
             return
-        async with self.store.tx() as tx:
+        # One statement: each row is whole on its own, and a batch cut short by a crash was never
+        # confirmed to Telegram, which sends it again.
+        async with self.store.autocommit() as tx:
             await tx.inbox.save(updates)
 
 
@@ -89,7 +91,8 @@ class DurableBot(ExtBot[None]):
 
 async def replay_unhandled(application: Application, store: Store) -> int:  # type: ignore[type-arg]
     """Queue the updates that were fetched but not handled before the last stop."""
-    async with store.read() as tx:
+    async with store.autocommit() as tx:
+        await tx.inbox.drop_handled()
         pending = await tx.inbox.unhandled()
     for data in pending:
         update = Update.de_json(data, application.bot)

@@ -79,7 +79,7 @@ async def before(update: Update, context: Context) -> None:
     chat = update.effective_chat
     incoming = update.message or update.edited_message
     remember = incoming.message_id if incoming is not None and _private(update) else None
-    async with svc.store.tx() as tx:
+    async with svc.store.autocommit() as tx:  # a check and an idempotent insert: no transaction needed
         replay = await tx.users.seen(update.update_id)
         if not replay and remember is not None and chat is not None:
             # Every message a user sends in private: "Hide this chat" must find it, answered or not.
@@ -152,7 +152,7 @@ async def _lang(svc: Services, chat_id: int) -> str | None:
 
 
 async def _done(context: Context, update_id: int) -> None:
-    async with services(context).store.tx() as tx:
+    async with services(context).store.autocommit() as tx:  # ordered to be safe without a transaction
         await tx.users.first_time(update_id)
 
 

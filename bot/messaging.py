@@ -16,12 +16,17 @@ log = logging.getLogger(__name__)
 
 
 async def remember(svc: Services, chat_id: int, message_id: int) -> None:
-    async with svc.store.tx() as tx:
+    async with svc.store.autocommit() as tx:
         await tx.users.remember_message(chat_id, message_id)
 
 
-async def show(context: Context, chat_id: int, screen: Screen, *, edit: Message | None = None) -> None:
-    """Show a screen: in place of the pressed menu when there is one, else as a new message."""
+async def show(
+    context: Context, chat_id: int, screen: Screen, *, edit: Message | None = None, silent: bool | None = None
+) -> None:
+    """Show a screen: in place of the pressed menu when there is one, else as a new message.
+
+    silent: the user's choice, when the caller has it at hand (else it is read).
+    """
     svc = services(context)
     if edit is not None:
         try:
@@ -31,10 +36,12 @@ async def show(context: Context, chat_id: int, screen: Screen, *, edit: Message 
             if "not modified" in str(error).lower():
                 return
             # Too old to edit, or no longer there: send it anew.
-    async with svc.store.read() as tx:
-        user = await tx.users.get(chat_id)
+    if silent is None:
+        async with svc.store.read() as tx:
+            user = await tx.users.get(chat_id)
+        silent = bool(user and user.silent)
     sent = await context.bot.send_message(
-        chat_id, screen.text, reply_markup=screen.markup(), disable_notification=bool(user and user.silent)
+        chat_id, screen.text, reply_markup=screen.markup(), disable_notification=silent
     )
     await remember(svc, chat_id, sent.message_id)
 

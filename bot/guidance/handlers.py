@@ -108,9 +108,9 @@ async def stale_button(update: Update, context: Context) -> None:
         await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice))
 
 
-async def not_understood(update: Update, context: Context, t: Translator, svc: Services) -> None:
+async def not_understood(update: Update, context: Context, t: Translator, svc: Services, *, silent: bool) -> None:
     """Text the bot cannot place: the main menu and one line on how to reach a person."""
     chat = update.effective_chat
     assert chat is not None  # noqa: S101
     notice = t.gettext("I did not understand. To write to a person, press “Talk to a person”.")
-    await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice))
+    await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice), silent=silent)

@@ -32,8 +32,10 @@ class Repo:
             return list(await cursor.fetchall())
 
     async def run(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Execute; return the new row's id (inserts) or the number of rows changed."""
+        """Execute; return the new row's id (inserts; 0 when nothing was inserted) or the number of rows changed."""
         async with self.conn.execute(sql, tuple(params)) as cursor:
-            return (
-                cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") and cursor.lastrowid else cursor.rowcount
-            )
+            if sql.lstrip().upper().startswith("INSERT"):
+                # lastrowid is the connection's last insert: an INSERT OR IGNORE that inserted nothing leaves
+                # the id of some earlier row there. Only a changed row makes it this statement's.
+                return (cursor.lastrowid or 0) if cursor.rowcount > 0 else 0
+            return cursor.rowcount

@@ -37,6 +37,10 @@ class InboxRepo(Repo):
             [(u["update_id"], json.dumps(scrub(u), ensure_ascii=False), self.stamp) for u in updates],
         )
 
+    async def drop_handled(self) -> int:
+        """Rows of updates already handled: left by a crash between marking an update and dropping it."""
+        return await self.run("DELETE FROM inbox WHERE update_id IN (SELECT update_id FROM processed_updates)")
+
     async def unhandled(self) -> list[dict[str, Any]]:
         rows = await self.all(
             "SELECT payload FROM inbox WHERE update_id NOT IN (SELECT update_id FROM processed_updates) "

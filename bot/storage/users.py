@@ -44,11 +44,15 @@ class UserRepo(Repo):
         await self.run(f"UPDATE users SET {assignments} WHERE chat_id = ?", (*values.values(), chat_id))  # noqa: S608
 
     async def first_time(self, update_id: int) -> bool:
-        """Record an update as handled (and drop it from the inbox); False when it was handled before."""
-        await self.run("DELETE FROM inbox WHERE update_id = ?", (update_id,))
-        return bool(await self.run(
+        """Record an update as handled (and drop it from the inbox); False when it was handled before.
+
+        Marked first, dropped second: outside a transaction, a crash between the two leaves a handled
+        update in the inbox, never an unhandled one out of it (start-up clears such rows)."""
+        first = bool(await self.run(
             "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)", (update_id, self.stamp)
         ))  # fmt: skip
+        await self.run("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+        return first
 
     async def seen(self, update_id: int) -> bool:
         return await self.one("SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)) is not None
