@@ -1,4 +1,5 @@
-"""Connection, migrations and transactions. Every write happens inside `Store.tx()`."""
+"""Connection, migrations and transactions. Writes happen in `Store.tx()`, or one statement at a time in
+`Store.autocommit()`."""
 
 from __future__ import annotations
 
