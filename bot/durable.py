@@ -24,24 +24,25 @@ from bot.storage import Store
 log = logging.getLogger(__name__)
 
 
-def readable(data: dict[str, Any]) -> dict[str, Any]:
-    """The update as it came when python-telegram-bot can read it, else only its id, so polling moves on.
+def read_update(data: dict[str, Any], bot: ExtBot[None] | None) -> tuple[dict[str, Any], Update]:
+    """The update as it came and as python-telegram-bot reads it; when it cannot, only its id, so that
+    polling moves on.
 
     The content of an unreadable update is dropped unread (nothing could handle it) and never logged:
     the warning names its id, its kind and the error's type only.
     """
     try:
-        Update.de_json(data, None)  # de_json copies what it reads: `data` is left as it is
+        return data, Update.de_json(data, bot)  # de_json copies what it reads: `data` is left as it is
     except Exception as error:  # whatever the failure, the update cannot be handled
         kinds = sorted(key for key in data if key != "update_id")
         log.warning("update %s could not be read (%s, %s); its content is dropped",
                     data.get("update_id"), "/".join(kinds), type(error).__name__)  # fmt: skip
-        return {"update_id": data["update_id"]}
-    return data
+        bare = {"update_id": data["update_id"]}
+        return bare, Update.de_json(bare, bot)
 
 
 class ReadableUpdatesRequest(HTTPXRequest):
-    """The connection getUpdates goes through: every update of a batch passes `readable`."""
+    """The connection getUpdates goes through: every update of a batch passes `read_update`."""
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await super().do_request(*args, **kwargs)
@@ -52,7 +53,8 @@ class ReadableUpdatesRequest(HTTPXRequest):
             return code, payload  # not a batch of updates: python-telegram-bot reports it as it should
         if not isinstance(updates, list):
             return code, payload
-        read = [readable(item) if isinstance(item, dict) and "update_id" in item else item for item in updates]
+        read = [read_update(item, None)[0] if isinstance(item, dict) and "update_id" in item else item
+                for item in updates]  # fmt: skip
         if read == updates:
             return code, payload
         return code, json.dumps(body | {"result": read}).encode()

@@ -13,7 +13,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.durable import DurableBot, readable
+from bot.durable import DurableBot, read_update
 from bot.services import SERVICES
 from bot.settings import Settings
 from bot.stats.metrics import METRICS, Collect, Metrics, metrics_app_routes, serve_metrics, services_collector
@@ -84,8 +84,7 @@ def webhook_app(application: Application, path: str, secret: str) -> web.Applica
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400, text="bad update")
         # One Telegram cannot deliver is retried and holds up the ones behind it: it is accepted, cut to its id.
-        data = readable(data)
-        update = Update.de_json(data, application.bot)
+        data, update = read_update(data, application.bot)
         # Written down before Telegram hears "ok": it will not send the update again.
         bot = application.bot
         if isinstance(bot, DurableBot):
