@@ -170,11 +170,13 @@ class TicketRepo(Repo):
         await self.run("UPDATE audit SET actor_id = NULL WHERE actor_id = ? AND action = 'refused'", (actor_id,))
 
     async def group_presence(self, ticket_id: int) -> tuple[int | None, list[int]]:
-        """Where a ticket stands in the operators' group: its topic, and its messages there (the card, the
-        copies and texts the bot relayed, the operators' answers)."""
+        """Where a ticket stands in the operators' group: its topic, which holds everything of it; or, in a
+        group without topics, its messages there (the card, what the bot relayed, the operators' answers)."""
         ticket = await self.one("SELECT thread_id, card_message_id FROM tickets WHERE id = ?", (ticket_id,))
         if ticket is None:
             return None, []
+        if ticket["thread_id"] is not None:
+            return ticket["thread_id"], []
         relayed = await self.all("SELECT group_message_id FROM relayed WHERE ticket_id = ?", (ticket_id,))
         answers = await self.all(
             "SELECT message_id FROM ticket_messages WHERE ticket_id = ? AND direction = 'operator' "
