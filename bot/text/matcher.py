@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -63,6 +64,12 @@ class _CompiledRule:
     window: int
     in_order: bool
 
+    @cached_property  # worked out once; the rule is frozen
+    def first_words(self) -> tuple[frozenset[str], ...]:
+        """Per group, the words its stems start with: a rule none of whose stems can start in a text is
+        skipped with one set test a group."""
+        return tuple(frozenset(stem[0] for stem in group) for group in self.all_of)
+
 
 class PhraseMatcher:
     """Compiled rules; `scan` finds every rule in a text, each at its first place."""
@@ -90,11 +97,6 @@ class PhraseMatcher:
         self._exact = {length: set(group) for length, group in self._by_length.items()}
         # Folded word → the stem words it matches. Words only (as tokenize's own cache), never whole texts.
         self._memory: dict[str, tuple[str, ...]] = {}
-        # Per rule and group, the words a stem of that group starts with: a rule none of whose stems can
-        # start in a text is skipped with one set test.
-        self._first_words = [
-            tuple(frozenset(stem[0] for stem in group) for group in rule.all_of) for rule in self._rules
-        ]
 
     def _word_hits(self, tokens: Sequence[Token]) -> dict[str, set[int]]:
         """For every stem word, the token positions that match it (exactly or nearly)."""
@@ -176,9 +178,9 @@ class PhraseMatcher:
             return found
 
         result = []
-        for rule, first_words in zip(self._rules, self._first_words, strict=True):
+        for rule in self._rules:
             # Most rules lack a word of some group: skip them before placing any stem.
-            if any(hits.keys().isdisjoint(words) for words in first_words):
+            if any(hits.keys().isdisjoint(words) for words in rule.first_words):
                 continue
             span = self._first_span(rule, where)
             if span is not None:
@@ -199,8 +201,8 @@ class PhraseMatcher:
         if not groups:
             return None
         vetoes: list[tuple[int, int]] | None = None
+        follow = cls._span_after if rule.in_order else cls._span_near
         for anchor in groups[0]:
-            follow = cls._span_after if rule.in_order else cls._span_near
             span = follow(anchor, groups[1:], rule.window)
             if span is None:
                 continue
