@@ -47,6 +47,3 @@ class InboxRepo(Repo):
             "ORDER BY update_id"
         )
         return [json.loads(row["payload"]) for row in rows]
-
-    async def done(self, update_id: int) -> None:
-        await self.run("DELETE FROM inbox WHERE update_id = ?", (update_id,))
