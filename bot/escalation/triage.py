@@ -8,18 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.content.triage import TriageRules
 from bot.text.detect import detect_language
 from bot.text.normalize import tokenize
 
 
+Band = Literal["ticket", "confirm", "none"]  # open a ticket now; ask "are you in danger now?"; nothing
+
+
 @dataclass(frozen=True)
 class TriageResult:
-    urgent: bool
+    urgent: bool  # exactly: band == "ticket"
     category: str | None
     lang: str | None
     matched: str | None  # the words of the original text that triggered it
+    band: Band = "none"
+    score: float = 0.0  # 0–1: how sure the judgement is that the person is in danger now
 
 
 class Triage:
@@ -41,7 +47,7 @@ class Triage:
         best = min(hits, key=lambda hit: (-self._priority.get(self._pattern[hit.rule_id].category, -1), hit.start))
         pattern = self._pattern[best.rule_id]
         return TriageResult(urgent=True, category=pattern.category, lang=lang or pattern.lang or lang_hint,
-                            matched=best.evidence)  # fmt: skip
+                            matched=best.evidence, band="ticket", score=1.0)  # fmt: skip
 
 
 def triage_lines(lines: Iterable[str], triage: Triage) -> Iterator[dict[str, object]]:

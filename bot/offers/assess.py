@@ -20,6 +20,7 @@ class FlagHit(BaseModel):
     weight: float = 0.0
     unsure: bool = False  # raised by "not sure": a prompt to ask, weighted lower
     question: str | None = None
+    possible: bool = False  # suggested by a per-flag model only, not by a rule: shown as "possible"
 
 
 class Assessment(BaseModel):
