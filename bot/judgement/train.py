@@ -25,7 +25,7 @@ from bot.content.offers import OffersContent, load_offers
 from bot.content.triage import load_triage
 from bot.judgement import data as training
 from bot.judgement.features import features, features_without_cues, sentences
-from bot.judgement.model import FORMAT, Part
+from bot.judgement.model import FORMAT, Part, skeletons
 from bot.text.normalize import prepare
 
 SEED = 0
@@ -149,7 +149,7 @@ def cross_validate_urgency(
         part = Part.from_json(part_data)
         others = [i for i, head in enumerate(part.heads) if head != "urgent"]
         for i in test:
-            decision = part.decision(analyzer(texts[i]))
+            decision = part.decision(skeletons(texts[i]))
             scores[i] = 1 / (1 + np.exp(-decision[part.column("urgent")]))
             if others:
                 categories[i] = part.heads[others[int(np.argmax(decision[others]))]].removeprefix("category:")
@@ -269,11 +269,11 @@ def cross_validate_offers(offers: Sequence[training.Offer], content: OffersConte
         s_texts, _, heads = sentence_rows(train_offers)
         flag_part = Part.from_json(fit_part(s_texts, heads, MAX_FEATURES["flags"])) if heads else None
         for i in test:
-            scores[i] = part.probabilities(features(texts[i]))["deceptive"]
+            scores[i] = part.probabilities(skeletons(texts[i]))["deceptive"]
             if flag_part is None:
                 continue
             for start, end in sentences(texts[i]):
-                for head, p in flag_part.probabilities(features(texts[i][start:end])).items():
+                for head, p in flag_part.probabilities(skeletons(texts[i][start:end])).items():
                     flag = head.removeprefix("flag:")
                     sentence_scores[i][flag] = max(sentence_scores[i].get(flag, 0.0), p)
     checks = [rules.check(text) for text in texts]
