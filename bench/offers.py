@@ -229,8 +229,10 @@ def cross_validated(content: Path, offers: list[Offer]) -> tuple[dict[str, Any],
         rules_risk = cv.rule_risk[i]
         alone[offer.id] = Verdict(rules_risk, cv.rule_flags[i], set())
         risk = combined_risk(ModelRisk(float(cv.scores[i]), t["high"], t["rule_high"], t["medium"]), rules_risk)  # type: ignore[arg-type]
-        possible = {flag for flag, p in cv.sentence_scores[i].items() if p >= flag_t.get(f"flag:{flag}", 1.1)}
-        combined[offer.id] = Verdict(risk, cv.rule_flags[i], possible - cv.rule_flags[i])
+        scores = cv.sentence_scores[i]
+        shown = {flag for flag, p in scores.items() if p >= flag_t.get(f"flag:{flag}", 1.1)} - cv.rule_flags[i]
+        sure = {flag for flag in shown if scores[flag] >= flag_t.get(f"sure:{flag}", 1.1)}
+        combined[offer.id] = Verdict(risk, cv.rule_flags[i] | sure, shown - sure)
     return summarise(corpus, alone), summarise(corpus, combined)
 
 

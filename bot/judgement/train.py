@@ -30,13 +30,14 @@ from bot.text.normalize import prepare
 
 SEED = 0
 FOLDS = 5
-C = 10.0  # little regularisation: char grams are many and each is weak
+C = 30.0  # little regularisation: char grams are many and each is weak (chosen by cross-validation: 3, 10, 30, 100)
 MAX_FEATURES = {"urgency": 40_000, "offers": 15_000, "flags": 25_000}
 MIN_FLAG_SENTENCES = 4  # a flag model needs this many marked sentences
 GRID = np.round(np.arange(0.005, 1.0, 0.005), 3)
 # Targets the thresholds are chosen for (per language, on cross-validated scores).
 NORMAL_TICKET, URGENT_SEEN, NORMAL_CONFIRM = 0.05, 0.99, 0.15
 LEGIT_HIGH, DECEPTIVE_SEEN = 0.05, 0.98
+SURE_PRECISION, SURE_SUPPORT = 0.9, 3  # a flag model's flag is shown as sure only where it has been this right
 
 Analyzer = Callable[[str], list[str]]
 
@@ -330,6 +331,18 @@ def choose_offer_thresholds(cv: OffersCV, offers: Sequence[training.Offer]) -> t
         chosen[f"flag:{flag}"] = best
         if best_f1 <= 0:
             notes.append(f"flag {flag}: its model finds nothing reliable yet (more marked sentences would help)")
+        # Where the rules missed it, the model's flag is shown as sure from the score where it has been right
+        # at least SURE_PRECISION of the time (and at least a few times): else it stays "possible".
+        missed = [not (flag in found) for found in cv.rule_flags]
+        sure = 1.1
+        for t in GRID[GRID >= max(best, 0.5)]:
+            said = [s.get(flag, 0.0) >= t and m for s, m in zip(cv.sentence_scores, missed, strict=True)]
+            tp = sum(a and b for a, b in zip(said, truth, strict=True))
+            fp = sum(a and not b for a, b in zip(said, truth, strict=True))
+            if tp >= SURE_SUPPORT and tp / (tp + fp) >= SURE_PRECISION:
+                sure = float(t)
+                break
+        chosen[f"sure:{flag}"] = sure
     return chosen, notes
 
 
@@ -360,10 +373,10 @@ def train(content_dir: Path) -> Trained:
     urgency = fit_part([m.text for m in messages], urgency_heads(messages), MAX_FEATURES["urgency"])
     urgency["thresholds"] = urgency_thresholds
     offer_part = fit_part([o.text for o in offers], offer_heads(offers), MAX_FEATURES["offers"])
-    offer_part["thresholds"] = {k: v for k, v in offer_thresholds.items() if not k.startswith("flag:")}
+    offer_part["thresholds"] = {k: v for k, v in offer_thresholds.items() if not k.startswith(("flag:", "sure:"))}
     s_texts, _, heads = sentence_rows(offers)
     flag_part = fit_part(s_texts, heads, MAX_FEATURES["flags"])
-    flag_part["thresholds"] = {k: v for k, v in offer_thresholds.items() if k.startswith("flag:")}
+    flag_part["thresholds"] = {k: v for k, v in offer_thresholds.items() if k.startswith(("flag:", "sure:"))}
     data = {"format": FORMAT, "training_sha256": training.training_hash(content_dir), "urgency": urgency,
             "offers": offer_part, "flags": flag_part}  # fmt: skip
     return Trained(data, urgency_cv, offers_cv, messages, offers, notes + offer_notes)
@@ -426,7 +439,7 @@ def offers_report(trained: Trained, thresholds: dict[str, float]) -> list[str]:
     offers, cv = trained.offers, trained.offers_cv
     levels = risk_levels(cv.scores, cv.rule_risk, thresholds)
     lines = [f"offers, {FOLDS}-fold cross-validation ({len(offers)} offers); thresholds "
-             + ", ".join(f"{k} {v:g}" for k, v in sorted(thresholds.items()) if not k.startswith("flag:"))]  # fmt: skip
+             + ", ".join(f"{k} {v:g}" for k, v in sorted(thresholds.items()) if not k.startswith(("flag:", "sure:")))]  # fmt: skip
     lines.append(f"  {'':10} {'n':>5} {'dec→high':>9} {'leg→high':>9}   rules alone: {'dec→high':>9} {'leg→high':>9}")
     groups: dict[str, list[int]] = {}
     for i, o in enumerate(offers):

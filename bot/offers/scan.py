@@ -96,14 +96,15 @@ class OfferChecker:
             thresholds = self.model.offers.thresholds
             score, per_sentence = self.model.offer(text)
             model = ModelRisk(score, thresholds["high"], thresholds["rule_high"], thresholds["medium"])
-            hits = hits + possible_flags(self.model, text, per_sentence, {hit.flag for hit in hits})
+            hits = hits + model_flags(self.model, text, per_sentence, {hit.flag for hit in hits})
         return assess(hits, self.content, facts=result.facts, pay=result.pay, lang=lang or result.lang, model=model)
 
 
-def possible_flags(
+def model_flags(
     model: Judgement, text: str, per_sentence: list[tuple[int, int, dict[str, float]]], found: set[str]
 ) -> list[FlagHit]:
-    """Flags the rules did not find but a sentence model does: each with its most telling sentence."""
+    """Flags the rules did not find but a sentence model does, each with its most telling sentence: "possible",
+    or sure where cross-validation found the model right at least nine times in ten from that score."""
     thresholds = model.flags.thresholds
     best: dict[str, tuple[float, str]] = {}
     for start, end, scores in per_sentence:
@@ -111,5 +112,7 @@ def possible_flags(
             flag = head.removeprefix("flag:")
             if flag not in found and p >= thresholds.get(head, 1.1) and p > best.get(flag, (0.0, ""))[0]:
                 best[flag] = (p, text[start:end])
-    return [FlagHit(flag=flag, evidence=sentence, source="text", possible=True)
-            for flag, (_, sentence) in sorted(best.items())]  # fmt: skip
+    return [
+        FlagHit(flag=flag, evidence=sentence, source="text", possible=p < thresholds.get(f"sure:{flag}", 1.1))
+        for flag, (p, sentence) in sorted(best.items())
+    ]
