@@ -13,7 +13,6 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -42,6 +41,7 @@ from bot.offers.scan import OfferChecker
 from bot.paths import LOCALES_DIR
 from bot.privacy import handlers as privacy
 from bot.privacy.retention import retention_job
+from bot.ratelimit import PerChatRateLimiter
 from bot.services import SERVICES, Context, Services, services
 from bot.settings import Settings
 from bot.stats.handlers import stats_command
@@ -94,7 +94,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
         request=HTTPXRequest(connection_pool_size=128),
         get_updates_request=ReadableUpdatesRequest(),
-        rate_limiter=AIORateLimiter(max_retries=3),
+        rate_limiter=PerChatRateLimiter(max_retries=3),  # a 429 pauses its own chat, not everyone
         inbox=Inbox(),
     )
     application = (
