@@ -177,16 +177,17 @@ class Escalation:
         log.warning("refused %s by a non-operator (id %s)", action, actor_id)
         now = self.clock.now()
         last = self._refused.get(actor_id)
-        told = tell is not None and self.group is not None and (last is None or now - last >= REFUSAL_EVERY)
-        if told:
+        if last is not None and now - last < REFUSAL_EVERY:
+            tell = None  # told a moment ago
+        if tell is not None:
             self._refused[actor_id] = now
             if len(self._refused) > MAX_REFUSED:
                 self._refused = {k: at for k, at in self._refused.items() if now - at < REFUSAL_EVERY}
         async with self.store.tx() as tx:
             await tx.tickets.audit(ticket_id, actor_id, "refused", action)
-            if told and tell is not None:
+            if tell is not None:
                 await self._to_group(tx, REFUSAL, tell)
-        if told:
+        if tell is not None:
             self.wake()
 
     async def answer_in_group(self, text: str, place: GroupPlace, *, html: bool = False) -> None:
