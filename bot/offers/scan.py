@@ -111,7 +111,7 @@ def model_flags(
     found: set[str],
 ) -> list[FlagHit]:
     """Flags the rules did not find but a sentence model does, each with its most telling sentence: "possible",
-    or sure where cross-validation found the model right at least nine times in ten from that score."""
+    or sure where cross-validation found the model right at least 85 % of the time from that score."""
     if not spans:
         return []
     thresholds = model.flags.thresholds
