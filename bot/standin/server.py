@@ -576,6 +576,8 @@ class StandIn:
             raise ApiError(500, "Internal Server Error")
         if fault.kind == "forbidden":
             raise ApiError(403, BLOCKED)
+        if fault.kind == "not_found":  # what a Bot API server that lacks the method answers
+            raise ApiError(404, "Not Found")
         return fault.kind
 
     def _check_flood(self, chat_id: Any) -> None:

@@ -151,6 +151,7 @@ async def test_hide_goes_through_a_flood_and_an_outage(standin: StandIn, bot: Ru
     for i in range(30):
         await standin.user_sends(person.id, f"xabar {i}")
     standin.inject("deleteMessages", "server_error")
+    standin.inject("deleteMessage", "server_error")  # one at a time fails too: an outage
     await standin.user_sends(person.id, "/hide")
     await standin.wait_until(lambda: any(m.get("text") == neutral_line(bot, "uz")
                                          for m in standin.bot_messages(person.id)), timeout=10)  # fmt: skip
@@ -162,6 +163,20 @@ async def test_hide_goes_through_a_flood_and_an_outage(standin: StandIn, bot: Ru
     assert not any(sorry in (m.get("text") or "") for m in standin.chat_messages(person.id)), "no apology with a menu"
     await hide_and_wait(standin, person, "command")
     assert_only_the_neutral_line(standin, bot, person, "uz")
+
+
+@pytest.mark.parametrize("fault", ["server_error", "not_found"])
+async def test_a_failed_batch_delete_falls_back_to_one_at_a_time(standin: StandIn, bot: RunningBot, fault: str) -> None:
+    """deleteMessages fails (a server error, or a Bot API without the method): Hide still deletes everything."""
+    person = Person(standin, 3350)
+    await person.start("ru")
+    for i in range(5):
+        await standin.user_sends(person.id, f"сообщение {i}")
+    await standin.wait_idle(timeout=10)
+    standin.inject("deleteMessages", fault, times=10)  # type: ignore[arg-type]
+    await hide_and_wait(standin, person, "button")
+    assert_only_the_neutral_line(standin, bot, person, "ru")
+    assert standin.calls_to("deleteMessage", ok=True)
 
 
 async def test_the_hide_button_is_on_every_screen(standin: StandIn, bot: RunningBot) -> None:
