@@ -120,6 +120,11 @@ class TicketRepo(Repo):
             (self.stamp, ticket_id),
         )
 
+    async def requeue(self, ticket_id: int) -> None:
+        """An open ticket's ladder starts again from now (it became urgent)."""
+        await self.run("UPDATE tickets SET ladder_step = 0, queued_at = ? WHERE id = ? AND state = 'open'",
+                       (self.stamp, ticket_id))  # fmt: skip
+
     async def close(self, ticket_id: int, reason: str | None) -> None:
         await self.run(
             "UPDATE tickets SET state = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND state != 'closed'",
