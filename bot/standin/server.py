@@ -578,6 +578,8 @@ class StandIn:
             raise ApiError(403, BLOCKED)
         if fault.kind == "not_found":  # what a Bot API server that lacks the method answers
             raise ApiError(404, "Not Found")
+        if fault.kind == "too_long":
+            raise bad_request("message is too long")
         return fault.kind
 
     def _check_flood(self, chat_id: Any) -> None:
@@ -801,7 +803,7 @@ class StandIn:
         text = render(raw or "", p.opt_str("parse_mode")).strip()  # Telegram trims messages
         if not text:
             raise bad_request("message text is empty" if key == "text" else "message caption is empty")
-        if len(text) > limit:
+        if utf16_len(text) > limit:  # Telegram counts UTF-16 code units: an emoji outside the BMP is two
             raise bad_request("message is too long" if key == "text" else "message caption is too long")
         return text
 

@@ -161,6 +161,12 @@ class TicketRepo(Repo):
             (ticket_id, actor_id, action, detail, self.stamp),
         )
 
+    async def audited(self, ticket_id: int, action: str, detail: str | None) -> bool:
+        """Whether the audit holds this action already (so that operators are told of something once)."""
+        row = await self.one("SELECT 1 FROM audit WHERE ticket_id = ? AND action = ? AND detail IS ? LIMIT 1",
+                             (ticket_id, action, detail))  # fmt: skip
+        return row is not None
+
     async def audit_trail(self, ticket_id: int) -> list[tuple[int | None, str, str | None]]:
         rows = await self.all(
             "SELECT actor_id, action, detail FROM audit WHERE ticket_id = ? ORDER BY id", (ticket_id,)
