@@ -22,6 +22,7 @@ GROUP_ID = -1001234567890
 OPERATORS = (7001, 7002)
 STRANGER = 6666
 TOKEN = "123456:TEST-token-for-the-stand-in"
+STOP_DEADLINE = 30.0  # seconds; the bot's own deadlines (the dispatcher's 5 s) keep a stop far below it
 
 _content: Content | None = None
 
@@ -76,9 +77,18 @@ class RunningBot:
         return self
 
     async def stop(self) -> None:
+        """Stop within STOP_DEADLINE; past it, fail with where every task still waits (not a silent hang)."""
         if self.app is not None:
-            await stopped(self.app)
-            self.app = None
+            app, self.app = self.app, None
+            try:
+                await asyncio.wait_for(stopped(app), STOP_DEADLINE)
+            except TimeoutError:
+                waiting = []
+                for task in asyncio.all_tasks():
+                    frames = task.get_stack(limit=1)
+                    where = f"{frames[0].f_code.co_filename}:{frames[0].f_lineno}" if frames else "?"
+                    waiting.append(f"{task.get_name()} at {where}")
+                raise AssertionError(f"the bot did not stop within {STOP_DEADLINE} s; waiting: {waiting}") from None
 
     @property
     def services(self) -> Services:
