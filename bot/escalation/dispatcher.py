@@ -277,7 +277,8 @@ class Dispatcher:
 
     async def _user_blocked(self, tx: Tx, item: OutboxItem) -> None:
         """The user blocked the bot: the ticket says so, and the operators are told."""
-        if item.ticket_id is None:
+        ticket = await tx.tickets.get(item.ticket_id) if item.ticket_id is not None else None
+        if ticket is None or ticket.user_blocked or item.ticket_id is None:  # told already
             return
         await tx.tickets.set_fields(item.ticket_id, user_blocked=1)
         await tx.tickets.audit(item.ticket_id, None, "user blocked the bot")
