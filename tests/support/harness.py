@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -113,12 +114,19 @@ class Person:
     async def _answered(self, act: Callable[[], Any], within: float = 5.0) -> dict[str, Any]:
         """Do something, then wait until the bot shows something new (a message or an edit)."""
         before = _snapshot(self.standin, self.id)
+
+        def changed() -> list[dict[str, Any]]:
+            return [m for m in self.standin.bot_messages(self.id) if (m["message_id"],
+                    m.get("text") or m.get("caption") or "", repr(m.get("reply_markup"))) not in before]  # fmt: skip
+
         await act()
         await self.standin.wait_until(lambda: _snapshot(self.standin, self.id) != before, timeout=within)
+        if not changed():  # deletions came first (Hide, /forget): the answer follows them
+            with contextlib.suppress(TimeoutError):
+                await self.standin.wait_until(lambda: bool(changed()), timeout=within)
         await asyncio.sleep(0.05)  # let a second message of the same answer land
-        changed = [m for m in self.standin.bot_messages(self.id) if (m["message_id"],
-                   m.get("text") or m.get("caption") or "", repr(m.get("reply_markup"))) not in before]  # fmt: skip
-        return changed[-1] if changed else self.standin.bot_messages(self.id)[-1]
+        new = changed()
+        return new[-1] if new else self.standin.bot_messages(self.id)[-1]
 
     async def send(self, text: str, **kwargs: Any) -> dict[str, Any]:
         return await self._answered(lambda: self.standin.user_sends(self.id, text, **kwargs))
