@@ -86,6 +86,9 @@ async def test_an_offer_pasted_inside_a_ticket_gets_its_verdict_and_reaches_the_
     assert verdict["text"].startswith(high), verdict["text"][:80]
     assert "o:report" not in [d for _, d in buttons(verdict)], "the operators have it already"
     thread = card(standin)["message_thread_id"]
-    in_topic = lambda: [(m.get("text") or "").strip() for m in standin.chat_messages(GROUP_ID)  # noqa: E731
-                        if m.get("message_thread_id") == thread]  # fmt: skip
+
+    def in_topic() -> list[str]:
+        return [(m.get("text") or "").strip() for m in standin.chat_messages(GROUP_ID)
+                if m.get("message_thread_id") == thread]  # fmt: skip
+
     await standin.wait_until(lambda: offer.strip() in in_topic())
