@@ -69,7 +69,7 @@ class Escalation:
                     await self._user_message(tx, existing, incoming)
                 if urgent and not existing.urgent:
                     await self._raise_to_urgent(tx, user, existing, category)
-                self.wake()
+                self.wake()  # read by the dispatcher once this transaction has committed (it holds the store)
                 return existing
             ticket = await tx.tickets.create(
                 user_id=user.id, urgent=urgent, kind=kind, category=category, lang=lang,
@@ -121,7 +121,7 @@ class Escalation:
         pinged = on_duty | ({ticket.operator_id} if ticket.state == "claimed" and ticket.operator_id else set())
         for operator in sorted(pinged):
             await self._ping(tx, operator, ticket, "Now")
-        t = self.i18n[ticket.lang]
+        t = self.i18n[user.lang or ticket.lang]
         await self._to_user(tx, user, self.first_answer(t, user.country, bool(on_duty)), ticket.id)
         log.info("ticket %s raised to urgent (category=%s)", ticket.id, ticket.category)
 
