@@ -1,6 +1,7 @@
 """Where a user's private message goes. The order matters, and is written down here once:
 
-1. a live ticket: the message goes to the operator, and menus stay out of the way;
+1. a live ticket: the message goes to the operator, and menus stay out of the way; a message that signals
+   danger makes the ticket urgent, and a job offer the bot asked for is checked for the user as well;
 2. the user asked to talk to a person, or the text signals danger: it opens a ticket;
 3. the user is checking a job offer, or forwarded or pasted one: it is scanned;
 4. anything else: the main menu, with one line on how to reach a person.
@@ -25,11 +26,17 @@ async def private_message(update: Update, context: Context) -> None:
     user, t = await session(context, update)
     async with svc.store.read() as tx:
         live = await tx.tickets.live_for_user(user.id)
-    if live is not None:
-        await escalation.escalation(context).user_message(user, live, escalation.incoming(update, message))
-        return
     text = message.text or message.caption or ""
     verdict = svc.triage.classify(text, lang_hint=user.lang) if text else None
+    urgent = bool(verdict and verdict.urgent)
+    if live is not None:
+        if not urgent and user.awaiting == offers.AWAITING_OFFER:
+            # The offer the bot asked for: the user gets the verdict, the operators get the offer.
+            await offers.maybe_scan(update, context, user, t or svc.i18n[live.lang], in_ticket=True)
+        category = verdict.category if verdict else None
+        await escalation.escalation(context).user_message(user, live, escalation.incoming(update, message),
+                                                          urgent=urgent, category=category)  # fmt: skip
+        return
     if user.lang is None:
         # Someone in danger may write before choosing a language: take the one they wrote in.
         guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
@@ -40,8 +47,7 @@ async def private_message(update: Update, context: Context) -> None:
             await tx.users.update(user.chat_id, lang=guessed)
         user, t = await session(context, update)
     assert t is not None  # noqa: S101 - a language is set above
-    if user.awaiting == escalation.AWAITING_TICKET or (verdict is not None and verdict.urgent):
-        urgent = bool(verdict and verdict.urgent)
+    if user.awaiting == escalation.AWAITING_TICKET or urgent:
         await escalation.relay_or_open(update, context, user, urgent=urgent,
                                        category=verdict.category if verdict and urgent else None)  # fmt: skip
         return

@@ -74,3 +74,11 @@ def queue_text(tickets: list[Ticket], now: dt.datetime) -> str:
         lines.append(f"#{ticket.id} {state_label(ticket)} · {ticket.lang} · {ticket.category or ticket.kind} · "
                      f"{waited} min{owner}")  # fmt: skip
     return "\n".join(lines)
+
+
+def transcript(ticket: Ticket, messages: list[TicketMessage], zone: dt.tzinfo) -> str:
+    """Every word the user wrote in a ticket, for a file when the card cannot hold them."""
+    lines = [f"Ticket #{ticket.id} · {ticket.pseudonym}", ""]
+    lines += [f"[{_when(m.created_at, zone)}] {m.text or '(' + m.kind + ')'}"
+              for m in messages if m.direction == "user"]  # fmt: skip
+    return "\n".join(lines) + "\n"

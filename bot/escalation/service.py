@@ -79,6 +79,9 @@ class Escalation:
             if existing is not None:
                 if incoming is not None:
                     await self._user_message(tx, existing, incoming)
+                if urgent and not existing.urgent:
+                    await self._raise_to_urgent(tx, user, existing, category)
+                self.wake()  # read by the dispatcher once this transaction has committed (it holds the store)
                 return existing
             ticket = await tx.tickets.create(
                 user_id=user.id, urgent=urgent, kind=kind, category=category, lang=lang,
@@ -98,14 +101,41 @@ class Escalation:
         log.info("ticket %s opened (urgent=%s, category=%s)", ticket.id, urgent, category)
         return ticket
 
-    async def user_message(self, user: User, ticket: Ticket, incoming: Incoming) -> bool:
-        """A later message from the user goes to the ticket's topic. False for a replayed update."""
+    async def user_message(self, user: User, ticket: Ticket, incoming: Incoming, *, urgent: bool = False,
+                           category: str | None = None) -> bool:  # fmt: skip
+        """A later message from the user goes to the ticket's topic. False for a replayed update.
+        `urgent` (the triage says the message signals danger): a ticket that was not urgent becomes urgent."""
         async with self.store.tx(durable=True) as tx:
             if not await tx.users.first_time(incoming.update_id):
                 return False
             await self._user_message(tx, ticket, incoming)
+            current = await tx.tickets.get(ticket.id)
+            if urgent and current is not None and not current.urgent:
+                await self._raise_to_urgent(tx, user, current, category)
         self.wake()
         return True
+
+    async def _raise_to_urgent(self, tx: Tx, user: User, ticket: Ticket, category: str | None) -> None:
+        """Danger written inside a ticket that was not urgent: everything a new urgent ticket gets — its card
+        and topic say URGENT, the on-duty operators are pinged, the ladder starts again, and the user gets
+        the urgent answer with the emergency numbers."""
+        await tx.tickets.set_fields(ticket.id, urgent=1, category=category or ticket.category)
+        if ticket.state == "open":
+            await tx.tickets.requeue(ticket.id)
+        await tx.tickets.audit(ticket.id, None, "raised to urgent", category)
+        ticket = await tx.tickets.get(ticket.id) or ticket
+        if self.group is not None:
+            text = (f"🆘 Ticket #{ticket.id} is now URGENT ({ticket.category or ticket.kind}): "
+                    f"the user's last message signals danger.")  # fmt: skip
+            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        await self._refresh(tx, ticket.id)
+        on_duty = await self._on_duty(tx)
+        pinged = on_duty | ({ticket.operator_id} if ticket.state == "claimed" and ticket.operator_id else set())
+        for operator in sorted(pinged):
+            await self._ping(tx, operator, ticket, "Now")
+        t = self.i18n[user.lang or ticket.lang]
+        await self._to_user(tx, user, self.first_answer(t, user.country, bool(on_duty)), ticket.id)
+        log.info("ticket %s raised to urgent (category=%s)", ticket.id, ticket.category)
 
     async def _user_message(self, tx: Tx, ticket: Ticket, incoming: Incoming) -> None:
         await tx.tickets.add_message(ticket.id, "user", incoming.kind, incoming.text,

@@ -165,8 +165,9 @@ def looks_like_an_offer(message: Message, awaiting: str | None) -> bool:
                            or len(text) >= PASTED_OFFER_CHARS)  # fmt: skip
 
 
-async def maybe_scan(update: Update, context: Context, user: User, t: Translator) -> bool:
-    """Scan a forwarded or pasted offer; False when the message is not one."""
+async def maybe_scan(update: Update, context: Context, user: User, t: Translator, *, in_ticket: bool = False) -> bool:
+    """Scan a forwarded or pasted offer; False when the message is not one. `in_ticket`: the offer goes to
+    the operators anyway, so the verdict offers no "Report this recruiter"."""
     message = update.effective_message
     if message is None or not looks_like_an_offer(message, user.awaiting):
         return False
@@ -178,8 +179,9 @@ async def maybe_scan(update: Update, context: Context, user: User, t: Translator
             await tx.users.update(user.chat_id, awaiting=None)
     async with svc.store.tx() as tx:
         await tx.stats.count_event("scan", t.code, assessment.risk)
-    _memory(context)[LAST_OFFER] = {"text": text, "message_id": message.message_id}
-    await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=True))
+    if not in_ticket:
+        _memory(context)[LAST_OFFER] = {"text": text, "message_id": message.message_id}
+    await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=not in_ticket))
     return True
 
 

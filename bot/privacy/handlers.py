@@ -21,25 +21,27 @@ log = logging.getLogger(__name__)
 
 
 async def _delete_chat(context: Context, svc: Services, chat_id: int) -> list[int]:
-    """Delete the chat's remembered messages of the last 48 hours; returns the ids that are gone."""
+    """Delete the chat's remembered messages of the last 48 hours; returns the ids that are gone.
+
+    A batch Telegram refuses, for whatever reason (a bad id in it, a server error, a Bot API without
+    deleteMessages), is deleted one message at a time. What cannot be deleted in an outage stays
+    remembered for the next time."""
     gone: list[int] = []
     for batch in await service.messages_to_hide(svc.store, chat_id):
         try:
             await context.bot.delete_messages(chat_id, batch)
             gone += batch
             continue
-        except BadRequest as error:
+        except TelegramError as error:
             log.info("batch delete refused (%s); deleting one by one", type(error).__name__)
-        except TelegramError as error:  # an outage: what is not deleted stays remembered for next time
-            log.warning("could not delete a batch of messages (%s)", type(error).__name__)
-            continue
         for message_id in batch:
             try:
                 await context.bot.delete_message(chat_id, message_id)
             except BadRequest:
                 pass  # gone already, or too old: nothing more to do about it
-            except TelegramError:
-                continue
+            except TelegramError as error:  # an outage: the rest waits for the next hide
+                log.warning("could not delete messages one by one (%s)", type(error).__name__)
+                return gone
             gone.append(message_id)
     return gone
 

@@ -120,6 +120,11 @@ class TicketRepo(Repo):
             (self.stamp, ticket_id),
         )
 
+    async def requeue(self, ticket_id: int) -> None:
+        """An open ticket's ladder starts again from now (it became urgent)."""
+        await self.run("UPDATE tickets SET ladder_step = 0, queued_at = ? WHERE id = ? AND state = 'open'",
+                       (self.stamp, ticket_id))  # fmt: skip
+
     async def close(self, ticket_id: int, reason: str | None) -> None:
         await self.run(
             "UPDATE tickets SET state = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND state != 'closed'",
@@ -155,6 +160,12 @@ class TicketRepo(Repo):
             "INSERT INTO audit (ticket_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?)",
             (ticket_id, actor_id, action, detail, self.stamp),
         )
+
+    async def audited(self, ticket_id: int, action: str, detail: str | None) -> bool:
+        """Whether the audit holds this action already (so that operators are told of something once)."""
+        row = await self.one("SELECT 1 FROM audit WHERE ticket_id = ? AND action = ? AND detail IS ? LIMIT 1",
+                             (ticket_id, action, detail))  # fmt: skip
+        return row is not None
 
     async def audit_trail(self, ticket_id: int) -> list[tuple[int | None, str, str | None]]:
         rows = await self.all(
