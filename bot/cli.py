@@ -68,7 +68,8 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     problems += catalogs
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
-    print(f"content check: {errors} errors, {warnings} warnings in {content_dir}", file=sys.stderr)
+    if problems:  # a clean check is silent
+        print(f"content check: {errors} errors, {warnings} warnings in {content_dir}", file=sys.stderr)
     return 1 if errors else 0
 
 

@@ -9,11 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.content.contacts import Contacts
 from bot.content.findings import Finding
 from bot.content.text import Localized
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CALL_BACK = "call_back"  # the canned answer that lists what to do in danger, country by country
 
 
 class CannedAnswer(BaseModel):
@@ -34,6 +36,20 @@ class CannedAnswers(BaseModel):
         for key in self.answers:
             if not key.replace("_", "").isalnum() or not key.isascii() or key != key.lower():
                 yield Finding(("answers", key), f"answer key {key!r}: use a-z and _ so operators can type /say {key}")
+
+    def country_findings(self, contacts: Contacts) -> Iterator[Finding]:
+        """The call-back answer tells what to do in danger in every country we cover: a country left out
+        leaves the person there with nothing."""
+        answer = self.answers.get(CALL_BACK)
+        if answer is None:
+            return
+        for code, text in answer.text.root.items():
+            missing = [c.name.root.get(code, key) for key, c in contacts.countries.items()
+                       if c.name.root.get(code, key) not in text]  # fmt: skip
+            if missing:
+                yield Finding(("answers", CALL_BACK, "text", code),
+                              f"{CALL_BACK} does not name {', '.join(missing)} (every country in contacts.yaml)", code,
+                              "warning")
 
 
 class Shift(BaseModel):

@@ -34,31 +34,36 @@ def main_menu(content: Content, t: Translator, notice: str | None = None) -> Scr
     return Screen(text, rows)
 
 
-def contacts_block(country: Country, t: Translator) -> str:
-    """The verified numbers of a country, one a line. Unverified numbers are never shown."""
+def contacts_block(content: Content, country: Country, t: Translator) -> str:
+    """The verified numbers of a country, one a line. Unverified numbers are never shown; a country with
+    none gets what to do instead."""
     lines = []
     for contact in country.shown():
         line = f"☎ {contact.number} — {t.text(contact.label)}"
         if contact.hours is not None:
             line += f" ({t.text(contact.hours)})"
         lines.append(line)
-    if not lines:
-        return t.gettext("We have no checked numbers for this country yet. Write to us with “Talk to a person”.")
+    if not country.urgent():
+        lines.insert(0, t.text(content.escalation.no_number).format(country=t.text(country.name)))
     return "\n".join(lines)
 
 
 def screen(content: Content, t: Translator, screen_id: str, came_from: str | None = None) -> Screen | None:
     """A guidance screen, or None when the id no longer exists (an old button after a content change).
-    Back leads where the person came from when that screen still links here, else one level up."""
+    Back leads where the person came from when that screen still links here, else one level up.
+    A screen that tells the person to press "Talk to a person" or "Check a job offer" has that button."""
     page = content.guidance.screens.get(screen_id)
     if page is None:
         return None
     text = t.text(page.text)
     country = content.contacts.country(page.country)
     if country is not None:
-        text = f"{text}\n\n{contacts_block(country, t)}"
+        text = f"{text}\n\n{contacts_block(content, country, t)}"
     rows = [[Button(t.text(content.guidance.screens[link].button), f"{SCREEN}{link}:{screen_id}")]
             for link in page.links if link in content.guidance.screens]  # fmt: skip
+    for label, data in ((t.gettext("Talk to a person"), TALK), (t.gettext("Check a job offer"), OFFER + "menu")):
+        if f"«{label}»" in text or f"“{label}”" in text:
+            rows.insert(0, [Button(label, data)])
     origin = content.guidance.screens.get(came_from or "")
     parent = came_from if origin is not None and screen_id in origin.links else content.guidance.parent(screen_id)
     rows += footer(t, SCREEN + parent if parent else MAIN_MENU)
