@@ -290,6 +290,6 @@ def test_the_call_back_answer_names_every_country(content_dir, capsys) -> None:
     canned = (content_dir / "canned.yaml").read_text(encoding="utf-8")
     start = canned.index("        • Кыргызстан:")
     (content_dir / "canned.yaml").write_text(canned[:start] + canned[canned.index("\n", start) + 1 :], encoding="utf-8")
-    code, lines = check(content_dir, capsys)
+    _, lines = check(content_dir, capsys)
     assert any("canned.yaml" in line and "[ru] warning: call_back does not name Кыргызстан" in line
                for line in lines), lines  # fmt: skip

@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from support.harness import GROUP_ID, OPERATORS, FakeClock, Person, RunningBot, buttons, shipped_content
 
+from bot.i18n.transliterate import latin_to_cyrillic
 from bot.standin.server import StandIn
 
 URGENT = {
@@ -45,8 +46,6 @@ def _texts(lang: str) -> dict[str, str]:
     texts = {"danger": escalation.danger.root[source], "alerted": escalation.alerted.root[source],
              "nobody": escalation.nobody_on_duty.root[source].split("{when}")[0]}  # fmt: skip
     if lang == "uzc":
-        from bot.i18n.transliterate import latin_to_cyrillic
-
         texts = {key: latin_to_cyrillic(value) for key, value in texts.items()}
     return texts
 
@@ -71,6 +70,8 @@ async def test_out_of_hours_says_nobody_is_there_and_when_after_the_numbers(
     # Every country we cover, Kyrgyzstan too, even with no verified number there.
     labels = [label for label, data in buttons(person.with_buttons()) if data.startswith("c:")]
     assert len(labels) == len(shipped_content().contacts.countries)
+    kyrgyzstan = shipped_content().contacts.countries["KG"].name.root["uz" if lang == "uzc" else lang]
+    assert (latin_to_cyrillic(kyrgyzstan) if lang == "uzc" else kyrgyzstan) in ack, "listed, with what to do"
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "uz"])
