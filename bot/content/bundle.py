@@ -19,7 +19,7 @@ from bot.content.leaflet import LEAFLET_FILE, LeafletContent
 from bot.content.offers import OfferAdvice, OfferQuestions, OfferRules, OffersContent, Reported, Wages
 from bot.content.operators import CannedAnswers, EscalationTexts, Profile, Rota
 from bot.content.problems import ContentError, Problem
-from bot.content.text import Localized
+from bot.content.text import SCREEN_CHARS, Localized
 from bot.content.triage import TriageRules
 from bot.i18n.languages import Languages, load_languages
 from bot.i18n.transliterate import latin_to_cyrillic
@@ -75,8 +75,7 @@ _FILES: dict[str, tuple[str, type[BaseModel]]] = {
 _OPTIONAL = {"rota", "reported", "glossary"}
 _OFFERS = {"offer_rules": "rules", "offer_questions": "questions", "wages": "wages", "offer_advice": "advice",
            "reported": "reported"}  # fmt: skip
-# A screen longer than this fills more than one phone screen: say it in fewer words, or split it.
-SCREEN_CHARS = 1000
+
 
 
 def content_files() -> dict[str, type[BaseModel]]:
