@@ -126,9 +126,20 @@ def _localized(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Localized]]
             yield from _localized(item, (*path, index))
 
 
+# A Kazakh case ending glued to a number that is filled in ("{n}-і"): its vowel and consonant follow the
+# number as it is read (2-сі, 6-сы, 10-ы), so one fixed ending is wrong for most numbers.
+_KK_SUFFIX_ON_NUMBER = re.compile(r"\}-(?:і|ы|сі|сы|ші|шы|ге|ға|ке|қа|де|да|те|та|ден|дан|тен|тан|нен|нан|нің|ның"
+                                  r"|дің|дың|тің|тың)(?!\w)")  # fmt: skip
+
+
 def _translation_findings(model: BaseModel, languages: Languages) -> Iterator[Finding]:
     required = languages.content_codes
     for path, text in _localized(model, ()):
+        kk = text.root.get("kk", "")
+        if _KK_SUFFIX_ON_NUMBER.search(kk):
+            message = ("a case ending after a number that is filled in does not follow vowel harmony for every "
+                       'number: write it without one, e.g. "{n}-сұрақ / {total}"')  # fmt: skip
+            yield Finding((*path, "kk"), message, "kk", "warning")
         for code in required:
             if not text.get(code):
                 yield Finding(path, "missing translation", lang=code)

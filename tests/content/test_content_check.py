@@ -293,3 +293,12 @@ def test_the_call_back_answer_names_every_country(content_dir, capsys) -> None:
     _, lines = check(content_dir, capsys)
     assert any("canned.yaml" in line and "[ru] warning: call_back does not name Кыргызстан" in line
                for line in lines), lines  # fmt: skip
+
+
+def test_a_kazakh_case_ending_after_a_number_is_reported(content_dir, capsys) -> None:
+    questions = (content_dir / "offers" / "questions.yaml").read_text(encoding="utf-8")
+    questions = questions.replace('kk: "{n}-сұрақ / {total}"', 'kk: "{total} сұрақтың {n}-і"')
+    (content_dir / "offers" / "questions.yaml").write_text(questions, encoding="utf-8")
+    _, lines = check(content_dir, capsys)
+    assert any("questions.yaml" in line and "[kk] warning:" in line and "vowel harmony" in line
+               for line in lines), lines  # fmt: skip
