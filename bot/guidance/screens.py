@@ -45,7 +45,13 @@ def contacts_block(content: Content, country: Country, t: Translator) -> str:
         lines.append(line)
     if not country.urgent():
         lines.insert(0, t.text(content.escalation.no_number).format(country=t.text(country.name)))
+    elif not _has_ambulance(country):
+        lines.append(t.text(content.escalation.no_ambulance))
     return "\n".join(lines)
+
+
+def _has_ambulance(country: Country) -> bool:
+    return any(contact.kind in ("emergency", "ambulance") for contact in country.shown())
 
 
 def screen(content: Content, t: Translator, screen_id: str, came_from: str | None = None) -> Screen | None:
@@ -94,7 +100,7 @@ def danger_block(content: Content, t: Translator, country: str | None) -> str:
             return t.text(texts.no_number).format(country=t.text(known.name))
         numbers = ", ".join(f"{c.number} ({t.text(c.label)})" for c in urgent)
         text = f"{t.text(texts.danger)}\n{numbers}"
-        if not any(c.kind in ("emergency", "ambulance") for c in known.shown()):
+        if not _has_ambulance(known):
             text += "\n" + t.text(texts.no_ambulance)
         return text
     lines = []

@@ -47,3 +47,15 @@ async def test_a_country_without_a_verified_number_says_what_to_do(
     no_number = shipped_content().escalation.no_number.root[lang].split("{country}")[1]
     assert no_number in screen["text"]
     assert "☎" not in screen["text"], "no unverified number is ever shown"
+
+
+async def test_a_country_without_a_verified_ambulance_says_what_to_do(standin: StandIn, bot: RunningBot) -> None:
+    person = Person(standin, 1203)
+    await person.start("ru")
+    await person.tap(_label("contacts", "ru"))
+    no_ambulance = shipped_content().escalation.no_ambulance.root["ru"]
+    for country in ("contacts_tj", "contacts_ae"):
+        screen = await person.tap(_label(country, "ru"))
+        assert "☎" in screen["text"] and no_ambulance in screen["text"], country
+        await person.tap("Назад")
+    assert no_ambulance not in (await person.tap(_label("contacts_kz", "ru")))["text"]

@@ -74,7 +74,7 @@ async def test_out_of_hours_says_nobody_is_there_and_when_after_the_numbers(
     assert (latin_to_cyrillic(kyrgyzstan) if lang == "uzc" else kyrgyzstan) in ack, "listed, with what to do"
 
 
-@pytest.mark.parametrize("lang", ["kk", "ru", "uz"])
+@pytest.mark.parametrize("lang", ["kk", "ru", "uz", "uzc"])
 async def test_on_duty_says_a_person_was_told(standin: StandIn, bot: RunningBot, clock: FakeClock, lang: str) -> None:
     _set(clock, 1, 3)  # at night, but an operator went on call by hand
     await standin.group_sends(GROUP_ID, OPERATORS[0], "/oncall")
