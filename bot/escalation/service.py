@@ -211,7 +211,7 @@ class Escalation:
         user = await tx.users.by_id(ticket.user_id)
         if user is not None:
             t = self.i18n[ticket.lang]
-            await self._to_user(tx, user, Screen(t.text(self.content.escalation.closed), footer(t, None)), ticket.id)
+            await self._to_user(tx, user, screens.closed_screen(self.content, t), ticket.id)
 
     async def note(self, ticket_id: int, operator_id: int, text: str) -> str:
         async with self.store.tx() as tx:

@@ -147,3 +147,8 @@ def urgent_answer(content: Content, t: Translator, country: str | None, anyone_o
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([Button(t.gettext("Hide this chat"), HIDE)])
     return Screen("\n\n".join(parts), rows)
+
+
+def closed_screen(content: Content, t: Translator) -> Screen:
+    """The conversation with the helpline has ended: it says to press Talk to a person, so the button is here."""
+    return Screen(t.text(content.escalation.closed), [[Button(t.gettext("Talk to a person"), TALK)], *footer(t, None)])

@@ -4,7 +4,7 @@ says what to do instead (issue 10 item 3, issue 11)."""
 from __future__ import annotations
 
 import pytest
-from support.harness import Person, RunningBot, buttons, shipped_content
+from support.harness import GROUP_ID, OPERATORS, Person, RunningBot, buttons, shipped_content
 
 from bot.i18n.transliterate import latin_to_cyrillic
 from bot.standin.server import StandIn
@@ -59,3 +59,15 @@ async def test_a_country_without_a_verified_ambulance_says_what_to_do(standin: S
         assert "☎" in screen["text"] and no_ambulance in screen["text"], country
         await person.tap("Назад")
     assert no_ambulance not in (await person.tap(_label("contacts_kz", "ru")))["text"]
+
+
+async def test_the_end_of_a_conversation_has_the_talk_button_it_mentions(standin: StandIn, bot: RunningBot) -> None:
+    person = Person(standin, 1204)
+    await person.start("ru")
+    await person.send("Помогите, у меня забрали паспорт и не выпускают с работы")
+    await standin.wait_until(lambda: any("ticket #1" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
+    await standin.group_sends(GROUP_ID, OPERATORS[0], "/close 1")
+    closed = shipped_content().escalation.closed.root["ru"]
+    await standin.wait_until(lambda: person.texts()[-1].startswith(closed))
+    last = standin.bot_messages(person.id)[-1]
+    assert TALK["ru"] in last["text"] and "talk" in [data for _, data in buttons(last)]
