@@ -156,7 +156,7 @@ def check_offer_report(path_label: str, text: str, checker: Any, lang: str | Non
         out.append("  no warning signs found (this does not clear the offer)")
     for hit in assessment.flags:
         definition = content.rules.flags[hit.flag]
-        strength = "strong" if definition.strong else "weak"
+        strength = ("strong" if definition.strong else "weak") + (", possible: a model only" if hit.possible else "")
         evidence = _pay_line(assessment, content, shown) if hit.flag == "pay_too_high" else hit.evidence
         out.append(f"  - {hit.flag} [{hit.weight:g}, {strength}] {_t(definition.title, shown)}: «{evidence or ''}»")
     facts = assessment.facts
