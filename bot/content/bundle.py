@@ -77,7 +77,6 @@ _OFFERS = {"offer_rules": "rules", "offer_questions": "questions", "wages": "wag
            "reported": "reported"}  # fmt: skip
 
 
-
 def content_files() -> dict[str, type[BaseModel]]:
     """Each content file (relative to the content folder) and the model that validates it."""
     return dict(_FILES.values())

@@ -67,9 +67,8 @@ def screen(content: Content, t: Translator, screen_id: str, came_from: str | Non
         text = f"{text}\n\n{contacts_block(content, country, t)}"
     rows = [[Button(t.text(content.guidance.screens[link].button), f"{SCREEN}{link}:{screen_id}")]
             for link in page.links if link in content.guidance.screens]  # fmt: skip
-    for label, data in ((t.gettext("Talk to a person"), TALK), (t.gettext("Check a job offer"), OFFER + "menu")):
-        if f"«{label}»" in text or f"“{label}”" in text:
-            rows.insert(0, [Button(label, data)])
+    named = [(t.gettext("Talk to a person"), TALK), (t.gettext("Check a job offer"), OFFER + "menu")]
+    rows[:0] = [[Button(label, data)] for label, data in named if f"«{label}»" in text or f"“{label}”" in text]
     origin = content.guidance.screens.get(came_from or "")
     parent = came_from if origin is not None and screen_id in origin.links else content.guidance.parent(screen_id)
     rows += footer(t, SCREEN + parent if parent else MAIN_MENU)
