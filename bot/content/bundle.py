@@ -229,6 +229,15 @@ def _problem(file: str, finding: Finding, lines: LineMap) -> Problem:
     return Problem(file, lines.line(finding.path), finding.message, finding.lang, finding.severity)
 
 
+def load_glossary(content_dir: Path) -> Glossary | None:
+    """The glossary alone (for the catalogs' check), or None when it is missing or broken."""
+    try:
+        data, _ = load_yaml(content_dir / GLOSSARY_FILE)
+        return Glossary.model_validate(data or {})
+    except (YamlError, ValidationError):
+        return None
+
+
 def load_content(content_dir: Path, languages: Languages | None = None) -> Content:
     """The validated content, or ContentError listing every error (warnings are left to `content check`)."""
     content, problems = check_content(content_dir, languages)
