@@ -16,13 +16,14 @@ from typing import Literal
 from bot.clock import Clock
 from bot.content.bundle import Content
 from bot.escalation.cards import new_pseudonym, queue_text
+from bot.guidance import screens
 from bot.guidance.screens import footer
 from bot.i18n.catalogs import I18n, Translator
 from bot.settings import Settings
 from bot.storage import Store, Tx
 from bot.storage.tickets import Ticket
 from bot.storage.users import User
-from bot.ui import COUNTRY, Button, Screen
+from bot.ui import Screen
 
 log = logging.getLogger(__name__)
 
@@ -162,35 +163,12 @@ class Escalation:
     # -- what the user reads ------------------------------------------------------------------------
 
     def danger_numbers(self, t: Translator, country: str | None) -> str:
-        """If in danger now, whom to call: the user's country when known, else every country we cover."""
-        texts = self.content.escalation
-        known = self.content.contacts.country(country)
-        if known is not None:
-            numbers = ", ".join(f"{c.number} ({t.text(c.label)})" for c in known.urgent())
-            return f"{t.text(texts.danger)}\n{numbers}" if numbers else t.text(texts.danger)
-        lines = []
-        for place in self.content.contacts.countries.values():
-            numbers = ", ".join(contact.number for contact in place.urgent())
-            if numbers:
-                lines.append(f"• {t.text(place.name)}: {numbers}")
-        return t.text(texts.danger) + "\n" + "\n".join(lines)
+        """If in danger now, whom to call (bot.guidance.screens.danger_block)."""
+        return screens.danger_block(self.content, t, country)
 
     def first_answer(self, t: Translator, country: str | None, anyone_on_duty: bool) -> Screen:
-        texts = self.content.escalation
-        parts = [t.text(texts.alerted)]
-        if not anyone_on_duty:
-            opening = self.content.rota.next_opening(self.clock.now())
-            when = (t.datetime(opening, self.content.rota.zone) + f" ({self.content.rota.timezone})" if opening
-                    else t.gettext("as soon as someone is free"))  # fmt: skip
-            parts.append(t.text(texts.nobody_on_duty).format(when=when))
-        parts += [self.danger_numbers(t, country), t.text(texts.meanwhile), t.text(texts.can_hide)]
-        rows: list[list[Button]] = []
-        if country is None:
-            countries = list(self.content.contacts.countries.items())
-            buttons = [Button(t.text(c.name), COUNTRY + code) for code, c in countries if c.urgent()]
-            rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        rows.append([Button(t.gettext("Hide this chat"), "hide")])
-        return Screen("\n\n".join(parts), rows)
+        """The answer to an urgent message (bot.guidance.screens.urgent_answer): out of hours, numbers first."""
+        return screens.urgent_answer(self.content, t, country, anyone_on_duty, self.clock.now())
 
     async def _to_user(self, tx: Tx, user: User, screen: Screen, ticket_id: int | None) -> None:
         payload = {"chat_id": user.chat_id, "text": screen.text, "silent": user.silent,
@@ -300,7 +278,7 @@ class Escalation:
         user = await tx.users.by_id(ticket.user_id)
         if user is not None:
             t = self.i18n[ticket.lang]
-            await self._to_user(tx, user, Screen(t.text(self.content.escalation.closed), footer(t, None)), ticket.id)
+            await self._to_user(tx, user, screens.closed_screen(self.content, t), ticket.id)
 
     async def note(self, ticket_id: int, operator_id: int, text: str) -> str:
         async with self.store.tx() as tx:
