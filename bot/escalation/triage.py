@@ -26,6 +26,8 @@ class TriageResult:
     matched: str | None  # the words of the original text that triggered it
     band: Band = "none"
     score: float = 0.0  # 0–1: how sure the judgement is that the person is in danger now
+    # The model's strongest words, quoted from the original text (function words left out), for the card.
+    evidence: tuple[str, ...] = ()
 
 
 class Triage:

@@ -170,17 +170,21 @@ async def maybe_scan(update: Update, context: Context, user: User, t: Translator
     message = update.effective_message
     if message is None or not looks_like_an_offer(message, user.awaiting):
         return False
+    await show_check(context, user, t, message.text or message.caption or "", message.message_id)
+    return True
+
+
+async def show_check(context: Context, user: User, t: Translator, text: str, message_id: int) -> None:
+    """Scan an offer's text and show the result (also for an offer held back by "are you in danger?")."""
     svc = services(context)
-    text = message.text or message.caption or ""
     assessment = svc.offers.check(text, t.language.source)
     if user.awaiting == AWAITING_OFFER:
         async with svc.store.tx() as tx:
             await tx.users.update(user.chat_id, awaiting=None)
     async with svc.store.tx() as tx:
         await tx.stats.count_event("scan", t.code, assessment.risk)
-    _memory(context)[LAST_OFFER] = {"text": text, "message_id": message.message_id}
+    _memory(context)[LAST_OFFER] = {"text": text, "message_id": message_id}
     await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=True))
-    return True
 
 
 def _memory(context: Context) -> dict[Any, Any]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from bot.storage.base import Repo, iso
 
 TicketState = Literal["open", "claimed", "closed"]
 Direction = Literal["user", "operator", "note", "canned"]
+# The operator's word on a closed ticket: real danger, not urgent, wrong category.
+Label = Literal["real", "noturgent", "wrongcat"]
 
 
 class Ticket(BaseModel):
@@ -37,6 +40,19 @@ class Ticket(BaseModel):
     last_operator_at: dt.datetime | None
     closed_at: dt.datetime | None
     close_reason: str | None
+    # How the judgement saw the message that opened it (None for tickets from before it, or asked for):
+    band: str | None = None  # "ticket", or "confirm" when the person was asked first
+    score: float | None = None
+    matched: str | None = None  # the rule's words, quoted from the user's text
+    evidence: tuple[str, ...] = ()  # the model's strongest words, quoted from the user's text
+    unconfirmed: bool = False  # asked "are you in danger right now?" and no answer came in time
+    label: Label | None = None
+    label_category: str | None = None  # with "wrongcat": the category the operator named, if any
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _json(cls, value: object) -> object:
+        return tuple(json.loads(value)) if isinstance(value, str) else (value or ())
 
 
 class TicketMessage(BaseModel):
@@ -53,13 +69,17 @@ class TicketMessage(BaseModel):
 class TicketRepo(Repo):
     async def create(
         self, *, user_id: int, urgent: bool, kind: str, category: str | None, lang: str,
-        source: str | None, country: str | None, pseudonym: str,
+        source: str | None, country: str | None, pseudonym: str, band: str | None = None, score: float | None = None,
+        matched: str | None = None, evidence: tuple[str, ...] = (), unconfirmed: bool = False,
     ) -> Ticket:  # fmt: skip
         ticket_id = await self.run(
             "INSERT INTO tickets (user_id, state, urgent, kind, category, lang, source, country, pseudonym, created_at,"
-            " queued_at) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, int(urgent), kind, category, lang, source, country, pseudonym, self.stamp, self.stamp),
-        )
+            " queued_at, band, score, matched, evidence, unconfirmed)"
+            " VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, int(urgent), kind, category, lang, source, country, pseudonym, self.stamp, self.stamp,
+             band, score, matched, json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+             int(unconfirmed)),
+        )  # fmt: skip
         await self.audit(ticket_id, None, "opened", kind)
         ticket = await self.get(ticket_id)
         assert ticket is not None  # noqa: S101 - inserted just above
@@ -126,6 +146,9 @@ class TicketRepo(Repo):
             (self.stamp, reason, ticket_id),
         )
 
+    async def set_label(self, ticket_id: int, label: Label, category: str | None = None) -> None:
+        await self.run("UPDATE tickets SET label = ?, label_category = ? WHERE id = ?", (label, category, ticket_id))
+
     async def operator_answered(self, ticket_id: int) -> None:
         await self.run(
             "UPDATE tickets SET first_answer_at = COALESCE(first_answer_at, ?), last_operator_at = ? WHERE id = ?",
@@ -190,6 +213,7 @@ class TicketRepo(Repo):
     async def erase_texts(self, ticket_id: int) -> None:
         """Remove what was said, keep that something was said (for counts and timings)."""
         await self.run("UPDATE ticket_messages SET text = NULL, chat_id = NULL WHERE ticket_id = ?", (ticket_id,))
+        await self.run("UPDATE tickets SET matched = NULL, evidence = NULL WHERE id = ?", (ticket_id,))  # quoted words
 
     async def closed_before(self, moment: dt.datetime) -> list[int]:
         rows = await self.all(
