@@ -13,7 +13,7 @@ from bot.content.triage import CATEGORIES, Category, Pattern, TriageRules, load_
 from bot.escalation.triage import Triage, TriageResult, triage_lines
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data" / "triage"
+DATA = ROOT / "content" / "training" / "urgency"
 
 
 def _bench() -> Any:
@@ -39,7 +39,7 @@ def triage(rules: TriageRules) -> Triage:
 
 @pytest.fixture(scope="module")
 def report(triage: Triage) -> dict[str, Any]:
-    return bench.evaluate(triage, DATA)
+    return bench.evaluate(triage, bench.load_messages(DATA))
 
 
 # ---------------------------------------------------------------- the shipped content and the labelled set
@@ -158,10 +158,12 @@ def test_triage_lines_shape(triage: Triage) -> None:
     results = list(triage_lines(lines, triage))
     assert len(results) == 2
     for result in results:
-        assert set(result) == {"urgent", "category", "lang", "matched"}
+        assert set(result) == {"urgent", "category", "lang", "matched", "band", "score"}
         json.dumps(result, ensure_ascii=False)
-    assert results[0] == {"urgent": True, "category": "documents", "lang": "ru", "matched": "zabrali pasport"}
-    assert results[1] == {"urgent": False, "category": None, "lang": "ru", "matched": None}
+    assert results[0] == {"urgent": True, "category": "documents", "lang": "ru", "matched": "zabrali pasport",
+                          "band": "ticket", "score": 1.0}  # fmt: skip
+    assert results[1] == {"urgent": False, "category": None, "lang": "ru", "matched": None, "band": "none",
+                          "score": 0.0}  # fmt: skip
 
 
 # ---------------------------------------------------------------- content checks that editors rely on
