@@ -210,10 +210,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    from bot.labels.cli import register_export_labels_command
     from bot.leaflets.cli import register_leaflet_commands
     from bot.stats.cli import register_stats_command
 
-    return [register_leaflet_commands, register_stats_command]
+    return [register_leaflet_commands, register_stats_command, register_export_labels_command]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

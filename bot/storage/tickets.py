@@ -149,6 +149,18 @@ class TicketRepo(Repo):
     async def set_label(self, ticket_id: int, label: Label, category: str | None = None) -> None:
         await self.run("UPDATE tickets SET label = ?, label_category = ? WHERE id = ?", (label, category, ticket_id))
 
+    async def labelled(self, closed_since: dt.datetime) -> list[tuple[Ticket, str]]:
+        """Requests for help an operator marked on closing, closed since the moment, of users who never asked
+        to be forgotten (/forget detaches them), each with the first text its user wrote."""
+        rows = await self.all(
+            "SELECT t.*, (SELECT m.text FROM ticket_messages m WHERE m.ticket_id = t.id AND m.direction = 'user' "
+            "AND m.text IS NOT NULL ORDER BY m.id LIMIT 1) AS first_text FROM tickets t "
+            "WHERE t.label IS NOT NULL AND t.kind = 'help' AND t.state = 'closed' AND t.user_id IS NOT NULL "
+            "AND t.closed_at >= ? ORDER BY t.lang, t.id",
+            (iso(closed_since),),
+        )
+        return [(Ticket.model_validate(dict(row)), row["first_text"]) for row in rows if row["first_text"]]
+
     async def operator_answered(self, ticket_id: int) -> None:
         await self.run(
             "UPDATE tickets SET first_answer_at = COALESCE(first_answer_at, ?), last_operator_at = ? WHERE id = ?",
