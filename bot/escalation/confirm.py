@@ -73,12 +73,19 @@ class Confirms:
             if confirm is not None and confirm.user_id != user.id:
                 confirm = None  # not this person's question: their yes still counts, its message does not
             live = await tx.tickets.live_for_user(user.id)
-            if live is not None:
+            if live is not None:  # the question's ticket opened meanwhile (no answer in time), or another one
                 if confirm is not None:
                     await tx.confirms.resolve(confirm_id, "yes", live.id)
+                if not live.urgent:
+                    await tx.tickets.set_fields(live.id, urgent=1)
+                    await tx.tickets.audit(live.id, None, "raised to urgent", "answered yes")
+                    await esc._refresh(tx, live.id)
                 if esc.group is not None:
-                    text = f"Ticket #{live.id}: the user answered yes to “Are you in danger right now?”."
+                    text = f"🆘 Ticket #{live.id}: the user answered yes to “Are you in danger right now?”."
                     await tx.outbox.add(esc.group, "group_text", {"text": text}, live.id)
+                t = esc.i18n[live.lang]
+                reading = t.gettext("A person from the helpline is reading your messages. Write here.")
+                await esc._to_user(tx, user, Screen(reading, [[Button(t.gettext("Hide this chat"), HIDE)]]), live.id)
             else:
                 ticket = await esc.create_ticket(tx, user, None, urgent=True, category=_category(confirm),
                                                  judged=_judged(confirm), asked="yes")  # fmt: skip
