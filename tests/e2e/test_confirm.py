@@ -27,7 +27,8 @@ CANDIDATES = {
     "uz": ["O'tgan yili pasportimni olib qo'yishdi, hozir hammasi yaxshi",
            "Agar ish beruvchi pasportimni olib qo'ysa nima qilaman?"],
 }  # fmt: skip
-QUESTION = {"kk": "Сізге дәл қазір қауіп төніп тұр ма?", "ru": "Вам опасно прямо сейчас?", "uz": "Hozir xavf ostidamisiz?"}
+QUESTION = {"kk": "Сізге дәл қазір қауіп төніп тұр ма?", "ru": "Вам опасно прямо сейчас?",
+            "uz": "Hozir xavf ostidamisiz?"}
 YES = {"kk": "Иә", "ru": "Да", "uz": "Ha"}
 NO = {"kk": "Жоқ", "ru": "Нет", "uz": "Yoʻq"}
 
