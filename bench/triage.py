@@ -40,9 +40,9 @@ def script(text: str) -> str:
     return "Cyrl" if sum("\u0400" <= c <= "\u04ff" for c in letters) * 2 > len(letters) else "Latn"
 
 
-def load_labelled(data_dir: Path, lang: str) -> list[tuple[str | None, str]]:
+def load_labelled(data_dir: Path, lang: str, pattern: str = "*.tsv") -> list[tuple[str | None, str]]:
     """(category or None for normal, text) of one language's messages in a folder."""
-    return [(m.category, m.text) for m in load_messages(data_dir) if m.lang == lang]
+    return [(m.category, m.text) for m in load_messages(data_dir, pattern) if m.lang == lang]
 
 
 def figures(messages: Sequence[Message], bands: Sequence[int]) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,6 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -43,11 +42,13 @@ from bot.offers.scan import OfferChecker
 from bot.paths import LOCALES_DIR
 from bot.privacy import handlers as privacy
 from bot.privacy.retention import retention_job
+from bot.ratelimit import PerChatRateLimiter
 from bot.services import SERVICES, Context, Services, services
 from bot.settings import Settings
 from bot.stats.handlers import stats_command
 from bot.stats.metrics import METRICS, Metrics, count_update
 from bot.storage import Store
+from bot.ui import OPERATOR
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,25 @@ class PerChatProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
+TICKET_COMMANDS = ["claim", "close", "transfer", "note", "say"]
+OPERATOR_COMMANDS = [*TICKET_COMMANDS, "queue", "oncall", "offcall", "stats"]
+
+
+class OperatorButtonHandler(CallbackQueryHandler):  # type: ignore[type-arg]
+    """A card's button pressed by an operator in their group (callback queries take no filters)."""
+
+    def __init__(self, callback: Any, operator_ids: frozenset[int], group: int | None) -> None:
+        super().__init__(callback, pattern=rf"^{OPERATOR}")
+        self.operator_ids = operator_ids
+        self.group = group
+
+    def check_update(self, update: object) -> Any:
+        query = update.callback_query if isinstance(update, Update) else None
+        if query is None or query.from_user.id not in self.operator_ids or query.message is None:
+            return None
+        return super().check_update(update) if query.message.chat.id == self.group else None
+
+
 def build_application(settings: Settings, *, clock: Clock | None = None, content: Content | None = None) -> Application:  # type: ignore[type-arg]
     """The whole bot. Tests pass their own clock; the content is loaded (and checked) before anything starts."""
     content = content or load_content(settings.content_dir)
@@ -96,7 +116,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
         request=HTTPXRequest(connection_pool_size=128),
         get_updates_request=ReadableUpdatesRequest(),
-        rate_limiter=AIORateLimiter(max_retries=3),
+        rate_limiter=PerChatRateLimiter(max_retries=3),  # a 429 pauses its own chat, not everyone
         inbox=Inbox(),
     )
     application = (
@@ -117,22 +137,28 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
 
     -2  metrics: every update is counted, whatever happens to it next.
     -1  guard: replayed updates and floods stop here, before anything answers.
-     0  operators first (their commands would otherwise read as a user's words), then the users'
-        commands, buttons by prefix, and last the private-message router (bot.conversation).
+     0  operators first (their commands would otherwise read as a user's words), told apart here, at
+        registration, by their user ids and the place (their group, or their private chat); beneath
+        them one refusal per kind for everybody else (audited, told without spending the group's
+        budget); then the users' commands, buttons by prefix, and last the private-message router.
     99  after: the update is recorded as handled, so a replay after a crash is skipped.
     """
     group = settings.operator_chat_id
     in_group = filters.Chat(group) if group is not None else filters.UpdateType.MESSAGE & ~filters.ALL
     operator_place = in_group | filters.ChatType.PRIVATE
+    by_operator = filters.User(settings.operator_ids) & operator_place
     private = filters.ChatType.PRIVATE
+    talk = ~filters.COMMAND & ~filters.StatusUpdate.ALL
     handlers: list[Any] = [
-        CommandHandler(["claim", "close", "transfer", "note", "say"], escalation.operator_command, operator_place),
-        CommandHandler("queue", escalation.queue, operator_place),
-        CommandHandler(["oncall", "offcall"], escalation.on_call, operator_place),
-        CommandHandler("stats", stats_command, operator_place),
-        MessageHandler(in_group & ~filters.COMMAND & ~filters.StatusUpdate.ALL, escalation.group_message),
-        CallbackQueryHandler(escalation.operator_button, pattern=r"^t:"),
-        CallbackQueryHandler(escalation.label_button, pattern=r"^lb:"),
+        CommandHandler(TICKET_COMMANDS, escalation.operator_command, by_operator),
+        CommandHandler("queue", escalation.queue, by_operator),
+        CommandHandler(["oncall", "offcall"], escalation.on_call, by_operator),
+        CommandHandler("stats", stats_command, by_operator),
+        CommandHandler(OPERATOR_COMMANDS, escalation.refuse_command, operator_place),  # anyone else
+        MessageHandler(in_group & filters.User(settings.operator_ids) & talk, escalation.group_message),
+        MessageHandler(in_group & talk, escalation.stranger_message),
+        OperatorButtonHandler(escalation.operator_button, settings.operator_ids, group),
+        CallbackQueryHandler(escalation.refuse_button, pattern=rf"^{OPERATOR}"),  # anyone else
         CommandHandler("start", guidance.start, private),
         CommandHandler("language", guidance.language, private),
         CommandHandler("help", escalation.talk, private),

@@ -54,4 +54,4 @@ OFFER = "o:"  # + the offer checker's own words
 OPERATOR = "t:"  # + action:ticket id
 FORGET = "f:"  # + yes / no
 CONFIRM = "cf:"  # + y / n : confirm id ("are you in danger right now?")
-LABEL = "lb:"  # + label : ticket id (an operator's word on a closed ticket)
+LABEL = OPERATOR + "label:"  # + label : ticket id (an operator's word on a closed ticket)

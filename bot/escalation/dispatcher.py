@@ -258,9 +258,13 @@ class Dispatcher:
 
     async def _group_text(self, item: OutboxItem) -> After | None:
         assert self.group is not None  # noqa: S101
-        thread, reply_to = self._place(await self._ticket(item)) if item.ticket_id is not None else (None, None)
-        sent: Message = await self.bot.send_message(self.group, item.payload["text"], message_thread_id=thread,
-                                                    reply_to_message_id=reply_to)  # fmt: skip
+        payload = item.payload
+        # A ticket's row goes to its topic (or card); an answer to an operator where they wrote.
+        thread, reply_to = (self._place(await self._ticket(item)) if item.ticket_id is not None
+                            else (payload.get("thread_id"), payload.get("reply_to")))  # fmt: skip
+        sent: Message = await self.bot.send_message(self.group, payload["text"], message_thread_id=thread,
+                                                    reply_to_message_id=reply_to, allow_sending_without_reply=True,
+                                                    parse_mode=payload.get("parse_mode"))  # fmt: skip
         return _relayed(sent.message_id, item.ticket_id) if item.ticket_id is not None else None
 
     async def _group_erase(self, item: OutboxItem) -> After:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
 
 from bot.escalation.cards import LABELS
 from bot.escalation.judged import Judged
-from bot.escalation.service import Escalation, Incoming, OperatorAction
+from bot.escalation.service import REFUSAL, Escalation, GroupPlace, Incoming, OperatorAction
 from bot.guidance.handlers import stale_button
 from bot.guidance.screens import footer
 from bot.messaging import remember, session, show
 from bot.services import Context, services
 from bot.storage.tickets import Label, Ticket
 from bot.storage.users import User
-from bot.ui import COUNTRY, LABEL, OPERATOR, Screen
+from bot.ui import COUNTRY, OPERATOR, Screen
 
 log = logging.getLogger(__name__)
 
@@ -110,19 +111,23 @@ async def _ticket_and_rest(context: Context, message: Message) -> tuple[int | No
     return (here.id if here else None), args
 
 
-async def _operator(update: Update, context: Context, action: str) -> int | None:
-    """The operator's id, or None after refusing someone who is not one."""
-    sender = update.effective_user
-    esc = escalation(context)
-    if sender is not None and esc.is_operator(sender.id):
-        return sender.id
-    await esc.refuse(sender.id if sender else None, action)
-    message = update.effective_message
-    if message is not None:
-        sent = await message.reply_text("Only the helpline's operators can do this.")
-        if message.chat.type == "private":  # a user's chat: "Hide this chat" must find the refusal too
-            await remember(services(context), message.chat_id, sent.message_id)
-    return None
+def _place(message: Message) -> GroupPlace:
+    return GroupPlace(message.message_thread_id if message.is_topic_message else None, message.message_id)
+
+
+async def answer_operator(context: Context, message: Message, text: str, *, html: bool = False) -> None:
+    """In the group through the outbox (its budget is shared with cards and relays); in an operator's
+    private chat at once."""
+    if message.chat.type == ChatType.PRIVATE:
+        await message.reply_text(text, parse_mode=ParseMode.HTML if html else None)
+    else:
+        await escalation(context).answer_in_group(text, _place(message), html=html)
+
+
+def _operator(update: Update) -> int:
+    """The operator acting: only operators' updates reach these handlers (see bot.app)."""
+    assert update.effective_user is not None  # noqa: S101 - filtered at registration
+    return update.effective_user.id
 
 
 async def operator_command(update: Update, context: Context) -> None:
@@ -130,13 +135,11 @@ async def operator_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None  # noqa: S101
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
-    operator = await _operator(update, context, command)
-    if operator is None:
-        return
+    operator = _operator(update)
     ticket_id, rest = await _ticket_and_rest(context, message)
     if ticket_id is None:
-        await message.reply_text(f"Which ticket? Use /{command} in its topic, as a reply to its card, "
-                                 f"or /{command} NUMBER.")  # fmt: skip
+        await answer_operator(context, message, f"Which ticket? Use /{command} in its topic, as a reply to its "
+                                                f"card, or /{command} NUMBER.")  # fmt: skip
         return
     esc = escalation(context)
     if command in ("claim", "close", "transfer"):
@@ -147,7 +150,7 @@ async def operator_command(update: Update, context: Context) -> None:
         reply = await esc.note(ticket_id, operator, " ".join(rest)) if rest else "Write the note after /note."
     else:
         reply = await esc.say(ticket_id, operator, rest[0]) if rest else await esc.say(ticket_id, operator, "")
-    await message.reply_text(reply)
+    await answer_operator(context, message, reply)
 
 
 def _label(context: Context, rest: list[str]) -> tuple[Label | None, str | None]:
@@ -160,77 +163,84 @@ def _label(context: Context, rest: list[str]) -> tuple[Label | None, str | None]
     return label, category
 
 
-async def label_button(update: Update, context: Context) -> None:
-    """Real danger / Not urgent / Wrong category, on a closed ticket's card."""
-    query = update.callback_query
-    assert query is not None and query.data is not None  # noqa: S101
-    label, _, number = query.data.removeprefix(LABEL).partition(":")
-    operator = await _operator_for_button(update, context, "label")
-    if operator is None:
-        return
-    if label not in LABELS or not number.isdigit():
-        await query.answer("This button is out of date.")
-        return
-    await query.answer((await escalation(context).label(int(number), operator, label))[:200])  # type: ignore[arg-type]
-
-
 async def operator_button(update: Update, context: Context) -> None:
+    """Claim, Close or Transfer on a card: answered at once (an answer is no group message), the card's
+    new state follows through the outbox."""
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
     action, _, number = query.data.removeprefix(OPERATOR).partition(":")
-    operator = await _operator_for_button(update, context, action)
-    if operator is None:
+    label, _, number = number.rpartition(":") if action == "label" else ("", "", number)
+    if action == "label" and label in LABELS and number.isdigit():  # Real danger / Not urgent / Wrong category
+        await query.answer((await escalation(context).label(int(number), query.from_user.id, label))[:200])  # type: ignore[arg-type]
         return
     if action not in ("claim", "close", "transfer") or not number.isdigit():
         await query.answer("This button is out of date.")
         return
-    reply = await escalation(context).act(int(number), operator, action)  # type: ignore[arg-type]
+    reply = await escalation(context).act(int(number), query.from_user.id, action)  # type: ignore[arg-type]
     await query.answer(reply[:200])
-
-
-async def _operator_for_button(update: Update, context: Context, action: str) -> int | None:
-    query = update.callback_query
-    assert query is not None  # noqa: S101
-    esc = escalation(context)
-    if esc.is_operator(query.from_user.id):
-        return query.from_user.id
-    await esc.refuse(query.from_user.id, action)
-    await query.answer("Only the helpline's operators can do this.", show_alert=True)
-    return None
 
 
 async def queue(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101
-    if await _operator(update, context, "queue") is not None:
-        await message.reply_text(await escalation(context).queue())
+    await answer_operator(context, message, await escalation(context).queue())
 
 
 async def on_call(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None  # noqa: S101
-    operator = await _operator(update, context, "oncall")
-    if operator is not None:
-        going_on = message.text.lstrip("/").lower().startswith("oncall")
-        await message.reply_text(await escalation(context).set_on_call(operator, going_on))
+    going_on = message.text.lstrip("/").lower().startswith("oncall")
+    await answer_operator(context, message, await escalation(context).set_on_call(_operator(update), going_on))
 
 
 async def group_message(update: Update, context: Context) -> None:
     """An operator wrote in a ticket's topic (or replied to its card): it goes to the user."""
     message = update.effective_message
-    if message is None or message.from_user is None or message.from_user.is_bot:
-        return
+    assert message is not None  # noqa: S101
     ticket = await _ticket_here(context, message)
     if ticket is None:
         return  # talk among operators
-    esc = escalation(context)
-    if not esc.is_operator(message.from_user.id):
-        await esc.refuse(message.from_user.id, "answer", ticket.id)
-        return
     if ticket.state == "closed":
-        await message.reply_text(f"Ticket #{ticket.id} is closed; the user will not get this.")
+        await answer_operator(context, message, f"Ticket #{ticket.id} is closed; the user will not get this.")
         return
-    await esc.operator_message(ticket, message.from_user.id, incoming(update, message))
+    await escalation(context).operator_message(ticket, _operator(update), incoming(update, message))
+
+
+# -- strangers: anyone else trying the operators' commands, buttons or topics -----------------------
+
+
+async def refuse_command(update: Update, context: Context) -> None:
+    """Refused and audited; told in a private chat every time (their own chat, flood-limited like any), in
+    the group at most once a minute."""
+    message, sender = update.effective_message, update.effective_user
+    assert message is not None and message.text is not None  # noqa: S101
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    esc = escalation(context)
+    if message.chat.type != ChatType.PRIVATE:
+        await esc.refuse(sender.id if sender else None, command, tell=_place(message))
+        return
+    await esc.refuse(sender.id if sender else None, command)
+    sent = await message.reply_text(REFUSAL)
+    await remember(services(context), message.chat_id, sent.message_id)  # "Hide this chat" must find it too
+
+
+async def refuse_button(update: Update, context: Context) -> None:
+    """An alert for the one who pressed (answered first: no group message, no wait), then the audit."""
+    query = update.callback_query
+    assert query is not None and query.data is not None  # noqa: S101
+    await query.answer(REFUSAL, show_alert=True)
+    action = query.data.removeprefix(OPERATOR).partition(":")[0]
+    await escalation(context).refuse(query.from_user.id, action)
+
+
+async def stranger_message(update: Update, context: Context) -> None:
+    """Someone who is not an operator wrote in the group: in a ticket's topic it is audited, never relayed."""
+    message = update.effective_message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return
+    ticket = await _ticket_here(context, message)
+    if ticket is not None:
+        await escalation(context).refuse(message.from_user.id, "answer", ticket.id)
 
 
 async def ladder_job(context: Context) -> None:

@@ -30,6 +30,17 @@ from bot.ui import COUNTRY, Button, Screen
 log = logging.getLogger(__name__)
 
 OperatorAction = Literal["claim", "close", "transfer"]
+REFUSAL = "Only the helpline's operators can do this."
+REFUSAL_EVERY = dt.timedelta(minutes=1)  # a stranger's commands in the group are answered this seldom
+MAX_REFUSED = 1_000  # strangers remembered before those refused over a minute ago are forgotten
+
+
+@dataclass(frozen=True)
+class GroupPlace:
+    """Where in the operators' group an answer goes: the topic written in (if any), as a reply."""
+
+    thread_id: int | None
+    reply_to: int
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class Escalation:
         self.group = settings.operator_chat_id
         self.wake: Callable[[], None] = lambda: None  # the dispatcher sets this to be told of new rows
         self.confirms = Confirms(self)
+        self._refused: dict[int | None, dt.datetime] = {}  # stranger → when last told in the group
 
     # -- the user's side ---------------------------------------------------------------------------
 
@@ -178,14 +190,39 @@ class Escalation:
 
     # -- the operators' side ------------------------------------------------------------------------
 
-    def is_operator(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.settings.operator_ids
-
-    async def refuse(self, actor_id: int | None, action: str, ticket_id: int | None = None) -> None:
-        """Someone who is not an operator tried to act: refuse, log and audit (no names kept)."""
+    async def refuse(self, actor_id: int | None, action: str, ticket_id: int | None = None, *,
+                     tell: GroupPlace | None = None) -> None:  # fmt: skip
+        """Someone who is not an operator tried to act: log and audit (no names kept). With `tell`, they
+        are told so in the group, through the outbox, at most once a minute: a stranger's commands must
+        not use up the group's sending budget that cards and relays need."""
         log.warning("refused %s by a non-operator (id %s)", action, actor_id)
+        now = self.clock.now()
+        last = self._refused.get(actor_id)
+        if last is not None and now - last < REFUSAL_EVERY:
+            tell = None  # told a moment ago
+        if tell is not None:
+            self._refused[actor_id] = now
+            if len(self._refused) > MAX_REFUSED:
+                self._refused = {k: at for k, at in self._refused.items() if now - at < REFUSAL_EVERY}
         async with self.store.tx() as tx:
             await tx.tickets.audit(ticket_id, actor_id, "refused", action)
+            if tell is not None:
+                await self._to_group(tx, REFUSAL, tell)
+        if tell is not None:
+            self.wake()
+
+    async def answer_in_group(self, text: str, place: GroupPlace, *, html: bool = False) -> None:
+        """An answer to an operator in the group: through the outbox, in order with everything else there,
+        so that no handler waits for the group's sending budget."""
+        async with self.store.tx() as tx:
+            await self._to_group(tx, text, place, html=html)
+        self.wake()
+
+    async def _to_group(self, tx: Tx, text: str, place: GroupPlace, *, html: bool = False) -> None:
+        if self.group is None:
+            return
+        payload = {"text": text, "thread_id": place.thread_id, "reply_to": place.reply_to}
+        await tx.outbox.add(self.group, "group_text", payload | ({"parse_mode": "HTML"} if html else {}))
 
     async def operator_message(self, ticket: Ticket, operator_id: int, incoming: Incoming) -> bool:
         """An operator wrote in the ticket's topic: it goes to the user. False for a replayed update."""

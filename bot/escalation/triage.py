@@ -80,7 +80,7 @@ class Triage:
         if band == "none":
             return TriageResult(urgent=False, category=None, lang=lang, matched=None, score=round(score, 3))
         return TriageResult(urgent=band == "ticket", category=category or judged.category, lang=lang, matched=matched,
-                            band=band, score=round(score, 3), evidence=judged.evidence)  # fmt: skip
+                            band=band, score=round(score, 3), evidence=self.model.evidence(text, tokens))  # fmt: skip
 
 
 def triage_lines(lines: Iterable[str], triage: Triage) -> Iterator[dict[str, object]]:

@@ -146,10 +146,10 @@ def read_offers(path: Path, lang: str | None = None) -> list[Offer]:
                   f"{path.name}: {example.id}") for example in examples.root]  # fmt: skip
 
 
-def load_messages(folder: Path) -> list[Message]:
+def load_messages(folder: Path, pattern: str = "*.tsv") -> list[Message]:
     """Every message of a folder of `<lang>*.tsv` files (content/training/urgency, tests/data/heldout/urgency)."""
-    return [row for path in sorted(folder.glob("*.tsv")) for row in read_messages(path)]
+    return [row for path in sorted(folder.glob(pattern)) for row in read_messages(path)]
 
 
-def load_offers(folder: Path) -> list[Offer]:
-    return [offer for path in sorted(folder.glob("*.yaml")) for offer in read_offers(path)]
+def load_offers(folder: Path, pattern: str = "*.yaml") -> list[Offer]:
+    return [offer for path in sorted(folder.glob(pattern)) for offer in read_offers(path)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 from bot.text.normalize import Token, tokenize
@@ -37,13 +38,14 @@ _HYPOTHETICAL = frozenset({
 _PAST_PREFIXES = ("godnazad", "letnazad", "kogdato")  # two words: "год назад", "когда-то"
 
 
-def word_grams(word: str) -> list[str]:
+@lru_cache(maxsize=65_536)
+def word_grams(word: str) -> tuple[str, ...]:
     """A word's own features: the word and its character grams within its boundaries."""
     padded = f" {word} "
     grams = [WORD + word]
     for n in NGRAMS:
         grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
+    return tuple(grams)
 
 
 def cues(words: Sequence[str]) -> list[str]:

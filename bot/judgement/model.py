@@ -11,9 +11,9 @@ import base64
 import gzip
 import json
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.content.problems import ContentError, Problem
-from bot.judgement.features import PAIR, WORD, token_features, word_grams
+from bot.judgement.features import PAIR, WORD, cues, sentences, word_grams
 from bot.text.normalize import Token, tokenize
 
 MODEL_FILE = Path("model") / "judgement.json.gz"  # inside the content folder
@@ -42,6 +42,7 @@ FUNCTION_WORDS = frozenset(
     .split()
 )  # fmt: skip
 EVIDENCE_WORDS = 3
+MEMORY_WORDS = 65_536  # words whose feature rows a part remembers
 
 
 class ModelError(ValueError):
@@ -59,47 +60,86 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
-@dataclass(frozen=True)
 class Part:
     """One vocabulary and its heads: head name → column of `weights`."""
 
-    index: dict[str, int]
-    idf: npt.NDArray[np.float64]
-    heads: tuple[str, ...]
-    weights: npt.NDArray[np.float64]  # (features, heads)
-    bias: npt.NDArray[np.float64]  # (heads,)
-    thresholds: dict[str, float]
+    def __init__(self, data: dict[str, Any]) -> None:
+        vocab: list[str] = data["vocabulary"].split("\n")
+        self.heads: tuple[str, ...] = tuple(data["heads"])
+        self.index = {feature: row for row, feature in enumerate(vocab)}
+        self.idf = _floats(data["idf"], len(vocab))
+        columns = [_floats(data["weights"][head], len(vocab)) for head in self.heads]
+        # float32: half the memory, and the file holds no more precision than that
+        self.weights = np.stack(columns, axis=1).astype(np.float32) if columns else np.zeros((len(vocab), 0))
+        self.bias = np.asarray([data["bias"][head] for head in self.heads], dtype=np.float64)
+        self.thresholds = {key: float(value) for key, value in data.get("thresholds", {}).items()}
+        # Word → the rows of its own features: people's texts share most of their words (bounded, as the matcher's).
+        self._word_rows: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Part:
-        vocab: list[str] = data["vocabulary"].split("\n")
-        heads = tuple(data["heads"])
-        weights = np.stack([_floats(data["weights"][head], len(vocab)) for head in heads], axis=1) if heads else None
-        return cls(
-            index={feature: row for row, feature in enumerate(vocab)},
-            idf=_floats(data["idf"], len(vocab)),
-            heads=heads,
-            weights=weights if weights is not None else np.zeros((len(vocab), 0)),
-            bias=np.asarray([data["bias"][head] for head in heads], dtype=np.float64),
-            thresholds={key: float(value) for key, value in data.get("thresholds", {}).items()},
-        )
+        return cls(data)
 
-    def vector(self, grams: Sequence[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
-        """The tf-idf vector of a text's features: (rows, values), values of unit length."""
-        counts = Counter(row for gram in grams if (row := self.index.get(gram)) is not None)
-        if not counts:
+    def rows_of_word(self, word: str) -> tuple[int, ...]:
+        rows = self._word_rows.get(word)
+        if rows is None:
+            rows = tuple(row for gram in word_grams(word) if (row := self.index.get(gram)) is not None)
+            if len(self._word_rows) >= MEMORY_WORDS:
+                self._word_rows.clear()
+            self._word_rows[word] = rows
+        return rows
+
+    def rows(self, words: Sequence[str]) -> list[int]:
+        """The rows of every feature of these words, as `features.token_features` makes them (one per occurrence)."""
+        found: list[int] = []
+        for word in words:
+            found.extend(self.rows_of_word(word))
+        index = self.index
+        for a, b in pairwise(words):
+            if (row := index.get(f"{PAIR}{a} {b}")) is not None:
+                found.append(row)
+        found.extend(row for cue in cues(words) if (row := index.get(cue)) is not None)
+        return found
+
+    def vector(self, words: Sequence[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """The tf-idf vector of a text's words: (rows, values), values of unit length."""
+        found = self.rows(words)
+        if not found:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[rows]
+        rows, counts = np.unique(np.asarray(found, dtype=np.intp), return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[rows]
         return rows, values / np.linalg.norm(values)
 
-    def decision(self, grams: Sequence[str]) -> npt.NDArray[np.float64]:
+    def decision(self, words: Sequence[str]) -> npt.NDArray[np.float64]:
         """Each head's decision value (before the logistic function)."""
-        rows, values = self.vector(grams)
+        rows, values = self.vector(words)
         return self.bias + values @ self.weights[rows]  # type: ignore[no-any-return]
 
-    def probabilities(self, grams: Sequence[str]) -> dict[str, float]:
-        return {head: _sigmoid(float(value)) for head, value in zip(self.heads, self.decision(grams), strict=True)}
+    def decisions(self, texts: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
+        """`decision` of many texts (an offer's sentences) at once: one count, one gather, one sum for all."""
+        result = np.tile(self.bias, (len(texts), 1))
+        found: list[int] = []
+        lengths = []
+        for words in texts:
+            before = len(found)
+            found.extend(self.rows(words))
+            lengths.append(len(found) - before)
+        if not found:
+            return result
+        size = len(self.idf)
+        # One key a (text, row): counted in one sort, for all texts.
+        keys = np.asarray(found, dtype=np.int64) + np.repeat(np.arange(len(texts), dtype=np.int64) * size, lengths)
+        unique, counts = np.unique(keys, return_counts=True)
+        owner, rows = np.divmod(unique, size)
+        values = (1.0 + np.log(counts)) * self.idf[rows]
+        firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        norms = np.sqrt(np.add.reduceat(values * values, firsts))
+        values /= np.repeat(norms, np.diff(np.r_[firsts, len(values)]))
+        result[owner[firsts]] += np.add.reduceat(self.weights[rows] * values[:, None], firsts, axis=0)
+        return result
+
+    def probabilities(self, words: Sequence[str]) -> dict[str, float]:
+        return {head: _sigmoid(float(value)) for head, value in zip(self.heads, self.decision(words), strict=True)}
 
     def column(self, head: str) -> int:
         return self.heads.index(head)
@@ -109,7 +149,10 @@ class Part:
 class Urgency:
     score: float  # 0–1: the model's belief that someone is in danger now
     category: str | None  # the most likely category, by the category heads
-    evidence: tuple[str, ...]  # the original words that pushed the score up most (function words left out)
+
+
+def skeletons(text: str) -> list[str]:
+    return [token.skeleton for token in tokenize(text)]
 
 
 class Judgement:
@@ -120,48 +163,52 @@ class Judgement:
             raise ModelError(f"model format {data.get('format')!r}, expected {FORMAT}: run `helpline train`")
         try:
             self.training_sha256: str = data["training_sha256"]
-            self.urgency = Part.from_json(data["urgency"])
-            self.offers = Part.from_json(data["offers"])
-            self.flags = Part.from_json(data["flags"])
+            self.urgency = Part(data["urgency"])
+            self.offers = Part(data["offers"])
+            self.flags = Part(data["flags"])
+            self.categories = tuple(h.removeprefix("category:") for h in self.urgency.heads if h != "urgent")
+            self._urgent = self.urgency.column("urgent")
+            for name in ("ticket", "rule_ticket", "confirm"):
+                self.urgency.thresholds[name]
+            for name in ("high", "rule_high", "medium"):
+                self.offers.thresholds[name]
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise ModelError(
                 f"the model file is damaged ({type(error).__name__}: {error}): run `helpline train`"
             ) from None
-        self.categories = tuple(head.removeprefix("category:") for head in self.urgency.heads if head != "urgent")
-        self._urgent = self.urgency.column("urgent")
 
     # ---------------------------------------------------------------- messages
 
     def urgency_of(self, text: str, tokens: Sequence[Token] | None = None) -> Urgency:
         tokens = tokenize(text) if tokens is None else tokens
-        grams = token_features(tokens)
-        rows, values = self.urgency.vector(grams)
+        words = [token.skeleton for token in tokens]
+        rows, values = self.urgency.vector(words)
         decision = self.urgency.bias + values @ self.urgency.weights[rows]
         score = _sigmoid(float(decision[self._urgent]))
         category = None
         if self.categories:
             others = [i for i in range(len(self.urgency.heads)) if i != self._urgent]
             category = self.categories[int(np.argmax(decision[others]))]
-        return Urgency(score, category, self._evidence(text, tokens, rows, values))
+        return Urgency(score, category)
 
-    def _evidence(
-        self, text: str, tokens: Sequence[Token], rows: npt.NDArray[np.intp], values: npt.NDArray[np.float64]
-    ) -> tuple[str, ...]:
-        """The words of the original text whose own features (word, character grams, pairs) weigh most for urgency."""
+    def evidence(self, text: str, tokens: Sequence[Token]) -> tuple[str, ...]:
+        """The words of the original text whose own features (word, character grams, pairs) weigh most for urgency
+        (function words left out), in the order of the text."""
+        rows, values = self.urgency.vector([token.skeleton for token in tokens])
         if not len(rows):
             return ()
-        contribution = dict(
-            zip(rows.tolist(), (values * self.urgency.weights[rows, self._urgent]).tolist(), strict=True)
-        )
-        index = self.urgency.index
-        by_token: list[float] = []
+        weights = (values * self.urgency.weights[rows, self._urgent]).tolist()
+        contribution = dict(zip(rows.tolist(), weights, strict=True))
+        part = self.urgency
         words = [token.skeleton for token in tokens]
+        by_token: list[float] = []
         for position, word in enumerate(words):
-            weight = sum(contribution.get(index.get(gram, -1), 0.0) for gram in word_grams(word))
+            weight = sum(contribution.get(row, 0.0) for row in set(part.rows_of_word(word)))
             # A pair's weight is shared by its two words.
-            for pair in (words[position - 1 : position + 1], words[position : position + 2]):
-                if len(pair) == 2:
-                    weight += contribution.get(index.get(f"{PAIR}{pair[0]} {pair[1]}", -1), 0.0) / 2
+            pairs = (words[position - 1 : position + 1] if position else [], words[position : position + 2])
+            for pair in pairs:
+                if len(pair) == 2 and (row := part.index.get(f"{PAIR}{pair[0]} {pair[1]}")) is not None:
+                    weight += contribution.get(row, 0.0) / 2
             by_token.append(weight)
         ranked = sorted(
             (i for i, word in enumerate(words) if by_token[i] > 0 and word not in FUNCTION_WORDS and len(word) > 2),
@@ -178,11 +225,34 @@ class Judgement:
     # ---------------------------------------------------------------- offers
 
     def offer_score(self, text: str) -> float:
-        return self.offers.probabilities(token_features(tokenize(text)))["deceptive"]
+        return self.offers.probabilities(skeletons(text))["deceptive"]
 
     def sentence_flags(self, sentence: str) -> dict[str, float]:
         """Each flag model's probability that this sentence shows its flag."""
-        return self.flags.probabilities(token_features(tokenize(sentence)))
+        return self.flags.probabilities(skeletons(sentence))
+
+    def offer(self, text: str) -> tuple[float, list[tuple[int, int, dict[str, float]]]]:
+        """The offer's score and, per sentence (start, end), each flag model's probability: the text read once."""
+        tokens = tokenize(text)
+        score = self.offers.probabilities([token.skeleton for token in tokens])["deceptive"]
+        spans, texts = [], []
+        position = 0
+        for start, end in sentences(text):
+            while position < len(tokens) and tokens[position].start < start:
+                position += 1
+            first = position
+            while position < len(tokens) and tokens[position].end <= end:
+                position += 1
+            if position > first:
+                spans.append((start, end))
+                texts.append([token.skeleton for token in tokens[first:position]])
+        if not texts or not self.flags.heads:
+            return score, []
+        probabilities = 1.0 / (1.0 + np.exp(-self.flags.decisions(texts)))
+        return score, [
+            (start, end, dict(zip(self.flags.heads, row.tolist(), strict=True)))
+            for (start, end), row in zip(spans, probabilities, strict=True)
+        ]
 
 
 def read_model(path: Path) -> dict[str, Any]:

@@ -25,18 +25,19 @@ from bot.content.offers import OffersContent, load_offers
 from bot.content.triage import load_triage
 from bot.judgement import data as training
 from bot.judgement.features import features, features_without_cues, sentences
-from bot.judgement.model import FORMAT, Part
+from bot.judgement.model import FORMAT, Part, skeletons
 from bot.text.normalize import prepare
 
 SEED = 0
 FOLDS = 5
-C = 10.0  # little regularisation: char grams are many and each is weak
+C = 30.0  # little regularisation: char grams are many and each is weak (chosen by cross-validation: 3, 10, 30, 100)
 MAX_FEATURES = {"urgency": 40_000, "offers": 15_000, "flags": 25_000}
 MIN_FLAG_SENTENCES = 4  # a flag model needs this many marked sentences
 GRID = np.round(np.arange(0.005, 1.0, 0.005), 3)
 # Targets the thresholds are chosen for (per language, on cross-validated scores).
 NORMAL_TICKET, URGENT_SEEN, NORMAL_CONFIRM = 0.05, 0.99, 0.15
 LEGIT_HIGH, DECEPTIVE_SEEN = 0.05, 0.98
+SURE_PRECISION, SURE_SUPPORT = 0.9, 3  # a flag model's flag is shown as sure only where it has been this right
 
 Analyzer = Callable[[str], list[str]]
 
@@ -49,6 +50,7 @@ class Head:
 
 def fit_part(texts: Sequence[str], heads: dict[str, Head], limit: int, analyzer: Analyzer = features) -> dict[str, Any]:
     """Fit a vocabulary and its heads; keep the `limit` features that weigh most, refit on them; as JSON data."""
+    analyzer = _cached(analyzer)
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2, dtype=np.float64)
     matrix = vectorizer.fit_transform(texts)
     vocabulary = vectorizer.get_feature_names_out()
@@ -73,11 +75,32 @@ def _floats(values: np.ndarray) -> str:
     return base64.b64encode(np.asarray(values, dtype="<f4").tobytes()).decode()
 
 
+def _cached(analyzer: Analyzer) -> Analyzer:
+    """The analyzer, remembering its answers: cross-validation reads every text a dozen times."""
+    if analyzer in _CACHES:
+        return _CACHES[analyzer]
+    seen: dict[str, list[str]] = {}
+
+    def cached(text: str) -> list[str]:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = analyzer(text)
+        return found
+
+    _CACHES[analyzer] = _CACHES[cached] = cached
+    return cached
+
+
+_CACHES: dict[Analyzer, Analyzer] = {}
+
+
 def _fit_heads(matrix: Any, heads: dict[str, Head]) -> dict[str, tuple[np.ndarray, float]]:
     fitted = {}
     for name in sorted(heads):
         head = heads[name]
-        model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", random_state=SEED, max_iter=1000)
+        # The dual problem: far fewer texts than features, so several times faster than the primal.
+        model = LogisticRegression(C=C, solver="liblinear", dual=True, class_weight="balanced", random_state=SEED,
+                                   max_iter=5000)  # fmt: skip
         model.fit(matrix[head.rows], head.labels)
         fitted[name] = (model.coef_[0], float(model.intercept_[0]))
     return fitted
@@ -127,7 +150,7 @@ def cross_validate_urgency(
         part = Part.from_json(part_data)
         others = [i for i, head in enumerate(part.heads) if head != "urgent"]
         for i in test:
-            decision = part.decision(analyzer(texts[i]))
+            decision = part.decision(skeletons(texts[i]))
             scores[i] = 1 / (1 + np.exp(-decision[part.column("urgent")]))
             if others:
                 categories[i] = part.heads[others[int(np.argmax(decision[others]))]].removeprefix("category:")
@@ -247,11 +270,11 @@ def cross_validate_offers(offers: Sequence[training.Offer], content: OffersConte
         s_texts, _, heads = sentence_rows(train_offers)
         flag_part = Part.from_json(fit_part(s_texts, heads, MAX_FEATURES["flags"])) if heads else None
         for i in test:
-            scores[i] = part.probabilities(features(texts[i]))["deceptive"]
+            scores[i] = part.probabilities(skeletons(texts[i]))["deceptive"]
             if flag_part is None:
                 continue
             for start, end in sentences(texts[i]):
-                for head, p in flag_part.probabilities(features(texts[i][start:end])).items():
+                for head, p in flag_part.probabilities(skeletons(texts[i][start:end])).items():
                     flag = head.removeprefix("flag:")
                     sentence_scores[i][flag] = max(sentence_scores[i].get(flag, 0.0), p)
     checks = [rules.check(text) for text in texts]
@@ -308,6 +331,18 @@ def choose_offer_thresholds(cv: OffersCV, offers: Sequence[training.Offer]) -> t
         chosen[f"flag:{flag}"] = best
         if best_f1 <= 0:
             notes.append(f"flag {flag}: its model finds nothing reliable yet (more marked sentences would help)")
+        # Where the rules missed it, the model's flag is shown as sure from the score where it has been right
+        # at least SURE_PRECISION of the time (and at least a few times): else it stays "possible".
+        missed = [flag not in found for found in cv.rule_flags]
+        sure = 1.1
+        for t in GRID[GRID >= max(best, 0.5)]:
+            said = [s.get(flag, 0.0) >= t and m for s, m in zip(cv.sentence_scores, missed, strict=True)]
+            tp = sum(a and b for a, b in zip(said, truth, strict=True))
+            fp = sum(a and not b for a, b in zip(said, truth, strict=True))
+            if tp >= SURE_SUPPORT and tp / (tp + fp) >= SURE_PRECISION:
+                sure = float(t)
+                break
+        chosen[f"sure:{flag}"] = sure
     return chosen, notes
 
 
@@ -338,10 +373,10 @@ def train(content_dir: Path) -> Trained:
     urgency = fit_part([m.text for m in messages], urgency_heads(messages), MAX_FEATURES["urgency"])
     urgency["thresholds"] = urgency_thresholds
     offer_part = fit_part([o.text for o in offers], offer_heads(offers), MAX_FEATURES["offers"])
-    offer_part["thresholds"] = {k: v for k, v in offer_thresholds.items() if not k.startswith("flag:")}
+    offer_part["thresholds"] = {k: v for k, v in offer_thresholds.items() if not k.startswith(("flag:", "sure:"))}
     s_texts, _, heads = sentence_rows(offers)
     flag_part = fit_part(s_texts, heads, MAX_FEATURES["flags"])
-    flag_part["thresholds"] = {k: v for k, v in offer_thresholds.items() if k.startswith("flag:")}
+    flag_part["thresholds"] = {k: v for k, v in offer_thresholds.items() if k.startswith(("flag:", "sure:"))}
     data = {"format": FORMAT, "training_sha256": training.training_hash(content_dir), "urgency": urgency,
             "offers": offer_part, "flags": flag_part}  # fmt: skip
     return Trained(data, urgency_cv, offers_cv, messages, offers, notes + offer_notes)
@@ -404,7 +439,7 @@ def offers_report(trained: Trained, thresholds: dict[str, float]) -> list[str]:
     offers, cv = trained.offers, trained.offers_cv
     levels = risk_levels(cv.scores, cv.rule_risk, thresholds)
     lines = [f"offers, {FOLDS}-fold cross-validation ({len(offers)} offers); thresholds "
-             + ", ".join(f"{k} {v:g}" for k, v in sorted(thresholds.items()) if not k.startswith("flag:"))]  # fmt: skip
+             + ", ".join(f"{k} {v:g}" for k, v in sorted(thresholds.items()) if not k.startswith(("flag:", "sure:")))]  # fmt: skip
     lines.append(f"  {'':10} {'n':>5} {'dec→high':>9} {'leg→high':>9}   rules alone: {'dec→high':>9} {'leg→high':>9}")
     groups: dict[str, list[int]] = {}
     for i, o in enumerate(offers):

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.content.offers import OffersContent, load_offers
-from bot.judgement.features import sentences
 from bot.judgement.model import Judgement, load_judgement
 from bot.offers.assess import Assessment, FlagHit, ModelRisk, assess
 from bot.offers.facts import Facts, PayCheck, extract, mask_money, money_spans, pay_check
@@ -95,21 +94,25 @@ class OfferChecker:
         hits, model = result.hits, None
         if self.model is not None:
             thresholds = self.model.offers.thresholds
-            model = ModelRisk(self.model.offer_score(text), thresholds["high"], thresholds["rule_high"],
-                              thresholds["medium"])  # fmt: skip
-            hits = hits + possible_flags(self.model, text, {hit.flag for hit in hits})
+            score, per_sentence = self.model.offer(text)
+            model = ModelRisk(score, thresholds["high"], thresholds["rule_high"], thresholds["medium"])
+            hits = hits + model_flags(self.model, text, per_sentence, {hit.flag for hit in hits})
         return assess(hits, self.content, facts=result.facts, pay=result.pay, lang=lang or result.lang, model=model)
 
 
-def possible_flags(model: Judgement, text: str, found: set[str]) -> list[FlagHit]:
-    """Flags the rules did not find but a sentence model does: each with its most telling sentence."""
+def model_flags(
+    model: Judgement, text: str, per_sentence: list[tuple[int, int, dict[str, float]]], found: set[str]
+) -> list[FlagHit]:
+    """Flags the rules did not find but a sentence model does, each with its most telling sentence: "possible",
+    or sure where cross-validation found the model right at least nine times in ten from that score."""
     thresholds = model.flags.thresholds
     best: dict[str, tuple[float, str]] = {}
-    for start, end in sentences(text):
-        sentence = text[start:end]
-        for head, p in model.sentence_flags(sentence).items():
+    for start, end, scores in per_sentence:
+        for head, p in scores.items():
             flag = head.removeprefix("flag:")
             if flag not in found and p >= thresholds.get(head, 1.1) and p > best.get(flag, (0.0, ""))[0]:
-                best[flag] = (p, sentence)
-    return [FlagHit(flag=flag, evidence=sentence, source="text", possible=True)
-            for flag, (_, sentence) in sorted(best.items())]  # fmt: skip
+                best[flag] = (p, text[start:end])
+    return [
+        FlagHit(flag=flag, evidence=sentence, source="text", possible=p < thresholds.get(f"sure:{flag}", 1.1))
+        for flag, (p, sentence) in sorted(best.items())
+    ]

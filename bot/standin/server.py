@@ -152,6 +152,7 @@ class StandIn:
         self._chats: dict[int, ChatState] = {}
         self._blocked: set[int] = set()
         self._faults: list[Fault] = []
+        self._throttled: dict[int, float] = {}  # chat id -> monotonic time its flood wait ends
         self._hooks: dict[str, Callable[[JSON], bool]] = {}
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(10_000)
@@ -488,6 +489,11 @@ class StandIn:
         """Make the next `times` calls of `method` (None: any) fail; `drop` hangs up without answering."""
         self._faults.append(Fault(method, kind, times, retry_after, chat_id))
 
+    def throttle(self, chat_id: int, seconds: float) -> None:
+        """Flood control on one chat, as Telegram keeps it: until `seconds` have passed, every call
+        addressed to the chat is refused with 429 and the seconds left; other chats are served."""
+        self._throttled[chat_id] = time.monotonic() + seconds
+
     def hook(self, method: str, hook: Callable[[JSON], bool]) -> None:
         """Call `hook(params)` before acting on each `method` request; True hangs up without acting.
 
@@ -526,6 +532,7 @@ class StandIn:
                 if request.transport is not None:
                     request.transport.close()
                 return web.Response()
+            self._check_throttled(call.params.get("chat_id"))
             if call.method in _FLOOD_METHODS:
                 self._check_flood(call.params.get("chat_id"))
             result = handler(Params(call.params))
@@ -577,6 +584,17 @@ class StandIn:
         if fault.kind == "forbidden":
             raise ApiError(403, BLOCKED)
         return fault.kind
+
+    def _check_throttled(self, chat_id: Any) -> None:
+        until = self._throttled.get(chat_id) if isinstance(chat_id, int) else None
+        if until is None:
+            return
+        left = until - time.monotonic()
+        if left <= 0:
+            del self._throttled[chat_id]
+            return
+        wait = max(1, math.ceil(left))
+        raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
 
     def _check_flood(self, chat_id: Any) -> None:
         if not self.enforce_flood_limits:

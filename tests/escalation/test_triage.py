@@ -13,7 +13,10 @@ from bot.content.triage import CATEGORIES, Category, Pattern, TriageRules, load_
 from bot.escalation.triage import Triage, TriageResult, triage_lines
 
 ROOT = Path(__file__).resolve().parents[2]
+# The patterns' own labelled set (written with them): the rules alone must meet the targets on it. The rest of the
+# training data was written apart from the patterns; bench/triage.py measures rules and model on it.
 DATA = ROOT / "content" / "training" / "urgency"
+FIRST = "*-first.tsv"
 
 
 def _bench() -> Any:
@@ -39,7 +42,7 @@ def triage(rules: TriageRules) -> Triage:
 
 @pytest.fixture(scope="module")
 def report(triage: Triage) -> dict[str, Any]:
-    return bench.evaluate(triage, bench.load_messages(DATA))
+    return bench.evaluate(triage, bench.load_messages(DATA, FIRST))
 
 
 # ---------------------------------------------------------------- the shipped content and the labelled set
@@ -54,7 +57,7 @@ def test_shipped_patterns_have_no_errors(rules: TriageRules) -> None:
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "uz"])
 def test_labelled_set_is_big_enough_and_balanced(lang: str) -> None:
-    rows = bench.load_labelled(DATA, lang)
+    rows = bench.load_labelled(DATA, lang, FIRST)
     urgent = [category for category, _ in rows if category]
     assert len(rows) >= 60 and 0.3 <= len(urgent) / len(rows) <= 0.5
     assert set(urgent) == set(CATEGORIES), "every category appears in every language"

@@ -293,6 +293,19 @@ async def test_flood_limits_when_enforced(standin: StandIn, bot: Bot) -> None:
         await bot.send_message(USER, "one too many")
 
 
+async def test_a_throttled_chat_is_refused_until_its_wait_ends_while_others_are_served(standin: StandIn,
+                                                                                     bot: Bot) -> None:  # fmt: skip
+    standin.add_user(USER + 1, "Other")
+    standin.throttle(USER, 1.5)
+    with pytest.raises(RetryAfter, match=r"(?i)Retry in 2"):
+        await bot.send_message(USER, "too soon")
+    with pytest.raises(RetryAfter):
+        await bot.send_chat_action(USER, "typing")  # every method addressed to the chat, not only sends
+    assert (await bot.send_message(USER + 1, "served")).text == "served"
+    await asyncio.sleep(1.6)
+    assert (await bot.send_message(USER, "after the wait")).text == "after the wait"
+
+
 async def test_webhook_mode_pushes_updates_with_the_secret(standin: StandIn, bot: Bot) -> None:
     received: asyncio.Queue[tuple[str | None, dict[str, object]]] = asyncio.Queue()
 

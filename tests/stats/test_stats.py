@@ -13,13 +13,13 @@ import pytest
 
 from bot.cli import main
 from bot.services import SERVICES, Services
-from bot.stats.handlers import REFUSAL, since_from_args, stats_command
+from bot.stats.handlers import since_from_args, stats_command
 from bot.stats.report import build_stats, format_stats, read_stats, waiting
 from bot.storage import Store
 
 DAY1 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 GROUP = -100123
-OPERATOR, STRANGER = 7001, 6666
+OPERATOR = 7001
 
 
 class Clock:
@@ -160,7 +160,8 @@ def test_since_from_args() -> None:
 
 
 class _Message:
-    def __init__(self) -> None:
+    def __init__(self, chat: SimpleNamespace) -> None:
+        self.chat = chat
         self.replies: list[tuple[str, dict[str, Any]]] = []
 
     async def reply_text(self, text: str, **kwargs: Any) -> None:
@@ -168,36 +169,28 @@ class _Message:
 
 
 def _update(user_id: int, chat_id: int, chat_type: str) -> tuple[Any, _Message]:
-    message = _Message()
+    chat = SimpleNamespace(id=chat_id, type=chat_type)
+    message = _Message(chat)
     update = SimpleNamespace(effective_message=message, effective_user=SimpleNamespace(id=user_id),
-                             effective_chat=SimpleNamespace(id=chat_id, type=chat_type))  # fmt: skip
+                             effective_chat=chat)  # fmt: skip
     return update, message
 
 
 def _context(store: Store, clock: Clock, args: list[str]) -> Any:
     settings = SimpleNamespace(operator_chat_id=GROUP)
-    escalation = SimpleNamespace(is_operator=lambda user_id: user_id == OPERATOR)
     svc = Services(settings=settings, content=None, i18n=None, store=store, clock=clock, triage=None,  # type: ignore[arg-type]
-                   flood=None, escalation=escalation, dispatcher=None, offers=None)  # type: ignore[arg-type]  # fmt: skip
+                   flood=None, escalation=None, dispatcher=None, offers=None)  # type: ignore[arg-type]  # fmt: skip
     return SimpleNamespace(bot_data={SERVICES: svc}, args=args)
 
 
-async def test_stats_command_for_operators_only(filled: tuple[Store, Clock, Path]) -> None:
+async def test_stats_command_in_an_operators_private_chat(filled: tuple[Store, Clock, Path]) -> None:
+    """Who may ask is decided where the handler is registered (tests/e2e/test_operators_first.py)."""
     store, clock, _ = filled
     clock.at(DAY1 + dt.timedelta(days=2))
-    update, message = _update(OPERATOR, GROUP, "supergroup")
+    update, message = _update(OPERATOR, OPERATOR, "private")
     await stats_command(update, _context(store, clock, ["2025-03-01"]))
     text, kwargs = message.replies[0]
     assert text.startswith("<pre>") and "border1" in text and kwargs["parse_mode"] == "HTML"
-
-    update, message = _update(STRANGER, GROUP, "supergroup")
-    await stats_command(update, _context(store, clock, []))
-    assert message.replies == [(REFUSAL, {})]
-
-    # An operator in some other group is refused too: the figures stay among the operators.
-    update, message = _update(OPERATOR, -100999, "group")
-    await stats_command(update, _context(store, clock, []))
-    assert message.replies == [(REFUSAL, {})]
 
     update, message = _update(OPERATOR, OPERATOR, "private")
     await stats_command(update, _context(store, clock, ["nonsense"]))
