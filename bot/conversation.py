@@ -10,15 +10,17 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.escalation import handlers as escalation
 from bot.escalation.judged import Judged
+from bot.escalation.triage import TriageResult
 from bot.guidance import screens
 from bot.guidance.handlers import not_understood, stale_button
 from bot.messaging import session, show
 from bot.offers import handlers as offers
 from bot.services import Context, services
+from bot.storage.users import User
 from bot.ui import CONFIRM
 
 
@@ -34,13 +36,13 @@ async def private_message(update: Update, context: Context) -> None:
         return
     text = message.text or message.caption or ""
     verdict = svc.triage.classify(text, lang_hint=user.lang) if text else None
-    confirm = verdict is not None and verdict.band == "confirm" and user.awaiting != escalation.AWAITING_TICKET
+    # Unsure: ask "are you in danger right now?" (someone who asked for a person gets one anyway).
+    unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != escalation.AWAITING_TICKET else None
     if user.lang is None:
         # Someone in danger may write before choosing a language: take the one they wrote in.
         guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
-        if guessed is None and confirm and verdict is not None:  # asked in every language
-            await escalation.escalation(context).confirms.ask(user, escalation.incoming(update, message), verdict,
-                                                              offer=offers.looks_like_an_offer(message, user.awaiting))
+        if guessed is None and unsure is not None:  # asked in every language
+            await _ask(update, context, user, message, unsure)
             return
         if guessed is None:
             await show(context, user.chat_id, screens.language_picker(svc.translators()))
@@ -55,13 +57,17 @@ async def private_message(update: Update, context: Context) -> None:
                                        category=verdict.category if verdict and urgent else None,
                                        judged=Judged.of(verdict))  # fmt: skip
         return
-    if confirm and verdict is not None:
-        await escalation.escalation(context).confirms.ask(user, escalation.incoming(update, message), verdict,
-                                                          offer=offers.looks_like_an_offer(message, user.awaiting))
+    if unsure is not None:
+        await _ask(update, context, user, message, unsure)
         return
     if await offers.maybe_scan(update, context, user, t):
         return
     await not_understood(update, context, t, svc, silent=user.silent)
+
+
+async def _ask(update: Update, context: Context, user: User, message: Message, verdict: TriageResult) -> None:
+    offer = offers.looks_like_an_offer(message, user.awaiting)  # a "no" then shows the offer's check
+    await escalation.escalation(context).confirms.ask(user, escalation.incoming(update, message), verdict, offer=offer)
 
 
 async def confirm_button(update: Update, context: Context) -> None:

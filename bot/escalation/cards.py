@@ -29,7 +29,8 @@ def state_label(ticket: Ticket) -> str:
 
 def topic_title(ticket: Ticket) -> str:
     """The forum topic's name shows the ticket's state at a glance (128 characters at most)."""
-    urgency = ("URGENT unconfirmed · " if ticket.unconfirmed else "URGENT · ") if ticket.urgent else ""
+    unconfirmed = ticket.asked == "unanswered"
+    urgency = ("URGENT unconfirmed · " if unconfirmed else "URGENT · ") if ticket.urgent else ""
     return f"#{ticket.id} {state_label(ticket)} · {urgency}{ticket.lang} · {ticket.category or ticket.kind}"[:128]
 
 
@@ -41,10 +42,8 @@ def judgement_lines(ticket: Ticket) -> list[str]:
     """How the bot judged the message, and the words that decided, quoted as the user wrote them."""
     lines = []
     if ticket.band is not None:
-        asked = ""
-        if ticket.band == "confirm":
-            asked = (" · UNCONFIRMED: no answer to “Are you in danger right now?”" if ticket.unconfirmed
-                     else " · the user answered yes to “Are you in danger right now?”")  # fmt: skip
+        asked = {"unanswered": " · UNCONFIRMED: no answer to “Are you in danger right now?”",
+                 "yes": " · the user answered yes to “Are you in danger right now?”"}.get(ticket.asked or "", "")
         lines.append(f"Judged: {ticket.band} band · score {ticket.score or 0:.2f}{asked}")
     words = [f"rule «{ticket.matched}»"] if ticket.matched else []
     if ticket.evidence:
@@ -58,7 +57,7 @@ def judgement_lines(ticket: Ticket) -> list[str]:
 
 
 def card(ticket: Ticket, messages: list[TicketMessage], zone: dt.tzinfo, category_label: str | None) -> Screen:
-    unconfirmed = " (unconfirmed)" if ticket.unconfirmed else ""
+    unconfirmed = " (unconfirmed)" if ticket.asked == "unanswered" else ""
     header = [
         f"{'🆘 URGENT' + unconfirmed if ticket.urgent else '💬 Request'} · ticket #{ticket.id} · {state_label(ticket)}",
         f"Category: {category_label or ticket.category or ticket.kind}",

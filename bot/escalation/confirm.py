@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bot.escalation.judged import Judged
 from bot.escalation.triage import TriageResult
@@ -88,7 +88,7 @@ class Confirms:
                 await esc._to_user(tx, user, Screen(reading, [[Button(t.gettext("Hide this chat"), HIDE)]]), live.id)
             else:
                 ticket = await esc.create_ticket(tx, user, None, urgent=True, category=_category(confirm),
-                                                 judged=_judged(confirm), asked="yes")  # fmt: skip
+                                                 judged=_judged(confirm, "yes"), asked="yes")  # fmt: skip
                 if confirm is not None:  # a question answered before keeps its first answer
                     await tx.confirms.resolve(confirm_id, "yes", ticket.id)
         esc.wake()
@@ -127,7 +127,7 @@ class Confirms:
                         await tx.outbox.add(esc.group, "group_copy", payload, live.id)
                 continue
             strongest = max(pending, key=lambda confirm: confirm.score)
-            judged = _judged(strongest, unconfirmed=True)
+            judged = _judged(strongest, "unanswered")
             ticket = await esc.create_ticket(tx, user, None, urgent=True, category=_category(strongest),
                                              judged=judged, asked="unanswered")  # fmt: skip
             log.info("ticket %s opened unconfirmed: no answer in %s min", ticket.id, esc.settings.confirm_minutes)
@@ -137,7 +137,7 @@ def _category(confirm: Confirm | None) -> str | None:
     return confirm.category if confirm is not None else None
 
 
-def _judged(confirm: Confirm | None, *, unconfirmed: bool = False) -> Judged:
+def _judged(confirm: Confirm | None, asked: Literal["yes", "unanswered"]) -> Judged:
     if confirm is None:
-        return Judged("confirm", 0.0, unconfirmed=unconfirmed)
-    return Judged("confirm", confirm.score, confirm.matched, confirm.evidence, unconfirmed=unconfirmed)
+        return Judged("confirm", 0.0, asked=asked)
+    return Judged("confirm", confirm.score, confirm.matched, confirm.evidence, asked=asked)

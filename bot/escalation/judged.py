@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.escalation.triage import Band, TriageResult
 
@@ -15,7 +16,7 @@ class Judged:
     score: float
     matched: str | None = None  # the rule's words
     evidence: tuple[str, ...] = ()  # the model's strongest words
-    unconfirmed: bool = False  # asked "are you in danger right now?", and no answer came in time
+    asked: Literal["yes", "unanswered"] | None = None  # the answer to "are you in danger right now?", if asked
 
     @classmethod
     def of(cls, verdict: TriageResult | None) -> Judged | None:

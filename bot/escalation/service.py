@@ -101,7 +101,7 @@ class Escalation:
             source=user.source, country=user.country, pseudonym=new_pseudonym(),
             band=judged.band if judged else None, score=judged.score if judged else None,
             matched=judged.matched if judged else None, evidence=judged.evidence if judged else (),
-            unconfirmed=bool(judged and judged.unconfirmed),
+            asked=judged.asked if judged else None,
         )  # fmt: skip
         for pending in await tx.confirms.pending(user.id):
             await tx.tickets.add_message(ticket.id, "user", pending.kind, pending.text,

@@ -150,7 +150,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE tickets ADD COLUMN score REAL;
     ALTER TABLE tickets ADD COLUMN matched TEXT;
     ALTER TABLE tickets ADD COLUMN evidence TEXT;
-    ALTER TABLE tickets ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tickets ADD COLUMN asked TEXT CHECK (asked IN ('yes', 'unanswered'));
     ALTER TABLE tickets ADD COLUMN label TEXT CHECK (label IN ('real', 'noturgent', 'wrongcat'));
     ALTER TABLE tickets ADD COLUMN label_category TEXT;
     """,

@@ -45,7 +45,8 @@ class Ticket(BaseModel):
     score: float | None = None
     matched: str | None = None  # the rule's words, quoted from the user's text
     evidence: tuple[str, ...] = ()  # the model's strongest words, quoted from the user's text
-    unconfirmed: bool = False  # asked "are you in danger right now?" and no answer came in time
+    # Asked "are you in danger right now?": "yes", or "unanswered" (no answer in time: an unconfirmed ticket).
+    asked: Literal["yes", "unanswered"] | None = None
     label: Label | None = None
     label_category: str | None = None  # with "wrongcat": the category the operator named, if any
 
@@ -70,15 +71,15 @@ class TicketRepo(Repo):
     async def create(
         self, *, user_id: int, urgent: bool, kind: str, category: str | None, lang: str,
         source: str | None, country: str | None, pseudonym: str, band: str | None = None, score: float | None = None,
-        matched: str | None = None, evidence: tuple[str, ...] = (), unconfirmed: bool = False,
+        matched: str | None = None, evidence: tuple[str, ...] = (), asked: str | None = None,
     ) -> Ticket:  # fmt: skip
         ticket_id = await self.run(
             "INSERT INTO tickets (user_id, state, urgent, kind, category, lang, source, country, pseudonym, created_at,"
-            " queued_at, band, score, matched, evidence, unconfirmed)"
+            " queued_at, band, score, matched, evidence, asked)"
             " VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (user_id, int(urgent), kind, category, lang, source, country, pseudonym, self.stamp, self.stamp,
              band, score, matched, json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
-             int(unconfirmed)),
+             asked),
         )  # fmt: skip
         await self.audit(ticket_id, None, "opened", kind)
         ticket = await self.get(ticket_id)

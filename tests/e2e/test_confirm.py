@@ -90,7 +90,7 @@ async def test_yes_opens_an_urgent_ticket_with_the_message(standin: StandIn, bot
     assert "Judged: confirm band · score 0." in card and "answered yes" in card
     assert "Why: " in card and "«" in card, "the words that decided are quoted"
     ticket = ticket_row(database)
-    assert ticket["urgent"] == 1 and ticket["band"] == "confirm" and ticket["unconfirmed"] == 0
+    assert ticket["urgent"] == 1 and ticket["band"] == "confirm" and ticket["asked"] == "yes"
     [answered] = confirms(database)
     assert answered["answer"] == "yes" and answered["ticket_id"] == ticket["id"]
     assert answered["text"] is None, "the ticket holds the message now"
@@ -135,7 +135,7 @@ async def test_unanswered_opens_an_unconfirmed_ticket_even_after_a_restart(
         await standin.wait_until(lambda: len(standin.bot_messages(person.id)) > before)
         assert standin.bot_messages(person.id)[-1]["text"].startswith(ALERTED["uz"])
         ticket = ticket_row(database)
-        assert ticket["urgent"] == 1 and ticket["unconfirmed"] == 1
+        assert ticket["urgent"] == 1 and ticket["asked"] == "unanswered"
         [answered] = confirms(database)
         assert answered["answer"] == "unanswered" and answered["ticket_id"] == ticket["id"]
         await bot.services.escalation.ladder()
