@@ -23,6 +23,7 @@ from bot.ui import CONFIRM, HIDE, Button, Screen
 if TYPE_CHECKING:
     from bot.escalation.service import Escalation, Incoming
     from bot.storage import Tx
+    from bot.storage.tickets import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +127,33 @@ class Confirms:
                         payload = {"from_chat_id": confirm.chat_id, "message_id": confirm.message_id}
                         await tx.outbox.add(esc.group, "group_copy", payload, live.id)
                 continue
-            strongest = max(pending, key=lambda confirm: confirm.score)
-            judged = _judged(strongest, "unanswered")
-            ticket = await esc.create_ticket(tx, user, None, urgent=True, category=_category(strongest),
-                                             judged=judged, asked="unanswered")  # fmt: skip
+            ticket = await self._unconfirmed(tx, user, pending)
             log.info("ticket %s opened unconfirmed: no answer in %s min", ticket.id, esc.settings.confirm_minutes)
+
+    async def hidden(self, chat_id: int) -> bool:
+        """The user hid the chat instead of answering: someone may be looking at the phone. The unconfirmed
+        ticket opens now, and the user gets no message about it (the operators are told to write neutrally)."""
+        esc = self.esc
+        async with esc.store.tx(durable=True) as tx:
+            user = await tx.users.get(chat_id)
+            pending = await tx.confirms.pending(user.id) if user is not None else []
+            if user is None or not pending or await tx.tickets.live_for_user(user.id) is not None:
+                return False
+            ticket = await self._unconfirmed(tx, user, pending, quiet=True)
+            await tx.tickets.audit(ticket.id, None, "user hid the chat")
+            if esc.group is not None:
+                text = (f"Ticket #{ticket.id}: the user hid the chat instead of answering “Are you in danger right "
+                        f"now?”. They were not told of this ticket. Write short, neutral messages.")  # fmt: skip
+                await tx.outbox.add(esc.group, "group_text", {"text": text}, ticket.id)
+        esc.wake()
+        log.info("ticket %s opened unconfirmed: the chat was hidden", ticket.id)
+        return True
+
+    async def _unconfirmed(self, tx: Tx, user: User, pending: list[Confirm], *, quiet: bool = False) -> Ticket:
+        strongest = max(pending, key=lambda confirm: confirm.score)
+        return await self.esc.create_ticket(tx, user, None, urgent=True, category=_category(strongest),
+                                            judged=_judged(strongest, "unanswered"), asked="unanswered",
+                                            quiet=quiet)  # fmt: skip
 
 
 def _category(confirm: Confirm | None) -> str | None:

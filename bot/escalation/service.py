@@ -91,9 +91,11 @@ class Escalation:
     async def create_ticket(
         self, tx: Tx, user: User, incoming: Incoming | None, *, urgent: bool, category: str | None,
         kind: str = "help", ack: Screen | None = None, judged: Judged | None = None, asked: Answer = "overtaken",
+        quiet: bool = False,
     ) -> Ticket:  # fmt: skip
         """A new ticket in the caller's transaction (the user has no live one). Messages the bot was still
-        asking "are you in danger right now?" about come first, and that question gets the answer `asked`."""
+        asking "are you in danger right now?" about come first, and that question gets the answer `asked`.
+        `quiet`: the user is not answered (they have just hidden the chat)."""
         lang = user.lang or self.content.languages.codes[0]
         t = self.i18n[lang]
         ticket = await tx.tickets.create(
@@ -112,7 +114,8 @@ class Escalation:
                                          chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
         await tx.users.update(user.chat_id, awaiting=None)
         on_duty = await self._on_duty(tx)
-        await self._to_user(tx, user, ack or self.first_answer(t, user.country, bool(on_duty)), ticket.id)
+        if not quiet:
+            await self._to_user(tx, user, ack or self.first_answer(t, user.country, bool(on_duty)), ticket.id)
         if self.group is not None:
             await tx.outbox.add(self.group, "card", {}, ticket.id)
         for operator in sorted(on_duty):

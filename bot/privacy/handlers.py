@@ -62,6 +62,7 @@ async def hide(update: Update, context: Context) -> None:
     ticket_id = await service.hidden(svc.store, chat.id, gone, svc.settings.operator_chat_id)
     if ticket_id is not None:
         svc.dispatcher.wake()
+    await svc.escalation.confirms.hidden(chat.id)  # hidden instead of answering "are you in danger?"
     _, t = await session(context, update)
     neutral = (t or svc.default_translator()).gettext("OK")
     try:

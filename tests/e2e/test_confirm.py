@@ -213,3 +213,19 @@ async def test_closed_as_not_urgent_is_stored_and_counted(standin: StandIn, bot:
     stats = await read_stats(bot.services.store, bot.clock.now().date())
     assert stats.labels == {"ru": {"noturgent": 2}}
     assert stats.confirms == {"ru": {"yes": 2}}
+
+
+async def test_hiding_the_chat_instead_of_answering(standin: StandIn, bot: RunningBot, database: Path) -> None:
+    """Someone may be looking at the phone: the unconfirmed ticket opens at once, and the user is told nothing."""
+    person = Person(standin, 3009)
+    await person.start("ru")
+    text = in_confirm_band(bot, "ru")
+    await asked(person, text, "ru")
+    await person.tap("Скрыть чат")
+    await standin.wait_until(lambda: len(cards(standin)) == 1)
+    assert "URGENT (unconfirmed)" in cards(standin)[0]["text"] and text in cards(standin)[0]["text"]
+    await standin.wait_until(lambda: any("hid the chat instead of answering" in (m.get("text") or "")
+                                         for m in standin.bot_messages(GROUP_ID)))  # fmt: skip
+    assert ticket_row(database)["asked"] == "unanswered"
+    assert [m.get("text") for m in standin.chat_messages(person.id) if m["from"]["is_bot"]] == ["Хорошо"]
+    assert not any(t.startswith(ALERTED["ru"]) for t in person.texts())
