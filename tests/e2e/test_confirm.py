@@ -19,13 +19,12 @@ ALERTED = {lang: shipped_content().escalation.alerted.root[lang] for lang in ("k
 # Messages the shipped model really puts in the confirm band (a rule or the model sees danger, the model doubts
 # it): past or hypothetical framing, and vaguer words. The first of each language in the band is used.
 CANDIDATES = {
-    "ru": ["Мне здесь плохо, помогите пожалуйста", "Мы живём в подвале, дверь закрывают на ночь",
-           "Год назад у меня забрали паспорт, сейчас всё хорошо",
+    "ru": ["Мне страшно здесь оставаться", "Год назад у меня забрали паспорт, сейчас всё хорошо",
            "Можно ли работодателю забрать паспорт? Я еду в следующем месяце"],
-    "kk": ["Бір жыл бұрын паспортымды алып қойды, қазір бәрі жақсы",
+    "kk": ["Маған мұнда қалу қорқынышты", "Бір жыл бұрын паспортымды алып қойды, қазір бәрі жақсы",
            "Жұмыс беруші паспортты алып қойса не істеу керек?"],
-    "uz": ["O'tgan yili pasportimni olib qo'yishdi, hozir hammasi yaxshi",
-           "Agar ish beruvchi pasportimni olib qo'ysa nima qilaman?"],
+    "uz": ["Yordam kerak", "Bu yerda qolish qo'rqinchli",
+           "O'tgan yili pasportimni olib qo'yishdi, hozir hammasi yaxshi"],
 }  # fmt: skip
 QUESTION = {"kk": "Сізге дәл қазір қауіп төніп тұр ма?", "ru": "Вам опасно прямо сейчас?",
             "uz": "Hozir xavf ostidamisiz?"}
