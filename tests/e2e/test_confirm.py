@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from support.harness import GROUP_ID, OPERATORS, FakeClock, Person, RunningBot, buttons, make_settings, shipped_content
 
+from bot.escalation.confirm import question
 from bot.escalation.triage import Triage
 from bot.standin.server import StandIn
 from bot.stats.report import read_stats
@@ -228,3 +229,12 @@ async def test_hiding_the_chat_instead_of_answering(standin: StandIn, bot: Runni
     assert ticket_row(database)["asked"] == "unanswered"
     assert [m.get("text") for m in standin.chat_messages(person.id) if m["from"]["is_bot"]] == ["Хорошо"]
     assert not any(t.startswith(ALERTED["ru"]) for t in person.texts())
+
+
+def test_the_question_in_every_language_when_none_is_chosen(bot: RunningBot) -> None:
+    i18n = bot.services.i18n
+    screen = question([i18n[code] for code in ("kk", "ru", "uz")], 7)
+    for lang in ("kk", "ru", "uz"):
+        assert QUESTION[lang] in screen.text
+    assert [[b.text for b in row] for row in screen.rows][:2] == [["Иә / Да / Ha"], ["Жоқ / Нет / Yoʻq"]]
+    assert [b.data for row in screen.rows for b in row] == ["cf:y:7", "cf:n:7", "hide"]
