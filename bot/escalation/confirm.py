@@ -75,6 +75,8 @@ class Confirms:
                 confirm = None  # not this person's question: their yes still counts, its message does not
             live = await tx.tickets.live_for_user(user.id)
             if live is not None:  # the question's ticket opened meanwhile (no answer in time), or another one
+                if confirm is not None and confirm.answer == "yes" and confirm.ticket_id == live.id:
+                    return True  # pressed twice: the operators know already
                 if confirm is not None:
                     await tx.confirms.resolve(confirm_id, "yes", live.id)
                 if not live.urgent:
