@@ -13,6 +13,7 @@ from bot.settings import ENV_PREFIX, Settings
 
 def cmd_export_labels(args: argparse.Namespace, settings: Settings) -> int:
     from bot.i18n.languages import load_languages
+    from bot.judgement.data import TrainingDataError
     from bot.labels.export import export_labels
     from bot.storage import Store
 
@@ -43,6 +44,9 @@ def cmd_export_labels(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as error:
         print(f"helpline export-labels: cannot write {out}: {error.strerror}", file=sys.stderr)
         return 2
+    except TrainingDataError as error:  # its words tell names from ordinary words, so it must be readable
+        print(f"helpline export-labels: the training data has an error: {error}", file=sys.stderr)
+        return 1
     per_lang = ", ".join(f"{lang} {count}" for lang, count in sorted(counts.items())) or "none"
     print(f"wrote {sum(counts.values())} rows to {out} ({per_lang}); read them before adding them to "
           f"content/training/urgency/, then run `helpline train`")  # fmt: skip
