@@ -10,8 +10,7 @@ import uuid
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -24,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import conversation, guard
+from bot import conversation, guard, profile
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
 from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, replay_unhandled
@@ -53,6 +52,7 @@ from bot.ui import OPERATOR
 log = logging.getLogger(__name__)
 
 LADDER_EVERY = dt.timedelta(seconds=30)
+PROFILE = "profile"  # bot_data key of the task that sets the bot's profile
 
 
 class PerChatProcessor(BaseUpdateProcessor):
@@ -124,6 +124,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         .bot(bot)
         .concurrent_updates(PerChatProcessor())
         .post_init(lambda app: _post_init(app, settings, content, clock, judgement))
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -172,6 +173,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         CallbackQueryHandler(privacy.hide, pattern=r"^hide$"),
         CallbackQueryHandler(privacy.forget_button, pattern=r"^f:(yes|no)$"),
         CallbackQueryHandler(offers.button, pattern=r"^o:"),
+        CallbackQueryHandler(conversation.confirm_button, pattern=r"^cf:"),
         CallbackQueryHandler(guidance.stale_button),
         MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.private_message),
         MessageHandler(private & filters.COMMAND, conversation.private_message),
@@ -206,32 +208,26 @@ async def _post_init(application: Application, settings: Settings, content: Cont
     if jobs is not None:
         jobs.run_repeating(escalation.ladder_job, interval=LADDER_EVERY, first=1, name="ladder")
         jobs.run_repeating(retention_job, interval=dt.timedelta(hours=1), first=5, name="retention")
-    await _set_profile(application, content, i18n)
+    # The bot's name, descriptions and commands: in the background, never holding up the start.
+    application.bot_data[PROFILE] = profile.start(settings, content, i18n)
 
 
-async def _set_profile(application: Application, content: Content, i18n: I18n) -> None:  # type: ignore[type-arg]
-    """The bot's name, descriptions and commands per language, from content (an NGO may want a neutral face)."""
-    bot = application.bot
-    try:
-        for language in content.languages.languages:
-            t = i18n[language.code]
-            code = language.code if len(language.code) == 2 else None
-            if code is None:
-                continue  # Telegram knows languages by two-letter codes only; uzc users see the uz face
-            profile = content.profile
-            await bot.set_my_name(t.text(profile.name), language_code=code)
-            await bot.set_my_short_description(t.text(profile.short_description), language_code=code)
-            await bot.set_my_description(t.text(profile.description), language_code=code)
-            commands = [BotCommand(name, t.text(text)) for name, text in profile.commands.items()]
-            await bot.set_my_commands(commands, language_code=code)
-    except TelegramError as error:
-        log.warning("could not set the bot's profile: %s", type(error).__name__)
-
-
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
+    """After the handlers are done and before the bot's connections close: the background work stops,
+    each part within a deadline, so that a stop never hangs on a request that does not return."""
+    task = application.bot_data.pop(PROFILE, None)
+    if isinstance(task, asyncio.Task):
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
     svc = application.bot_data.get(SERVICES)
     if isinstance(svc, Services):
         await svc.dispatcher.stop()
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    await _post_stop(application)  # again, in case the application was never started (no-op otherwise)
+    svc = application.bot_data.get(SERVICES)
+    if isinstance(svc, Services):
         await svc.store.close()
 
 

@@ -52,7 +52,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.bundle import check_content
+    from bot.content.bundle import check_content, load_glossary
     from bot.i18n.check import catalog_problems
     from bot.i18n.languages import load_languages
     from bot.paths import LOCALES_DIR
@@ -62,13 +62,14 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     for problem in problems:
         print(f"{content_dir.name}/{problem}")
     # Interface strings too: a text missing in one language is a bug wherever it lives.
-    catalogs = catalog_problems(LOCALES_DIR, load_languages())
+    catalogs = catalog_problems(LOCALES_DIR, load_languages(), load_glossary(content_dir))
     for problem in catalogs:
         print(problem)
     problems += catalogs
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
-    print(f"content check: {errors} errors, {warnings} warnings in {content_dir}", file=sys.stderr)
+    if problems:  # a clean check is silent
+        print(f"content check: {errors} errors, {warnings} warnings in {content_dir}", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -210,10 +211,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    from bot.labels.cli import register_export_labels_command
     from bot.leaflets.cli import register_leaflet_commands
     from bot.stats.cli import register_stats_command
 
-    return [register_leaflet_commands, register_stats_command]
+    return [register_leaflet_commands, register_stats_command, register_export_labels_command]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,6 +41,8 @@ async def stopped(application: Application) -> None:  # type: ignore[type-arg]
         await application.updater.stop()
     if application.running:
         await application.stop()
+        if application.post_stop is not None:  # as run_polling does: before the bot's connections close
+            await application.post_stop(application)
     await application.shutdown()
     if application.post_shutdown is not None:
         await application.post_shutdown(application)

@@ -13,6 +13,11 @@ PathKey = tuple[str | int, ...]
 class YamlError(Exception):
     """A YAML file cannot be read; the message names the file and line."""
 
+    def __init__(self, message: str, reason: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message  # the message without the file and line
+        self.line = line
+
 
 class LineMap:
     """Maps a path inside a YAML document (keys and list indexes) to its 1-based line."""
@@ -49,10 +54,11 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as error:
-        raise YamlError(f"{path}: cannot read: {error}") from None
+        raise YamlError(f"{path}: cannot read: {error}", f"cannot read: {error}") from None
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else 0
-        raise YamlError(f"{path}:{line}: not valid YAML: {error.problem}") from None
+        reason = f"not valid YAML: {error.problem}" + (f" ({error.context})" if error.context else "")
+        raise YamlError(f"{path}:{line}: {reason}", reason, line or None) from None
     lines: dict[PathKey, int] = {}
     if node is not None:
         _walk(node, (), lines)

@@ -13,12 +13,13 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content.contacts import Contacts
 from bot.content.findings import Finding
+from bot.content.glossary import GLOSSARY_FILE, Glossary
 from bot.content.guidance import Guidance
 from bot.content.leaflet import LEAFLET_FILE, LeafletContent
 from bot.content.offers import OfferAdvice, OfferQuestions, OfferRules, OffersContent, Reported, Wages
 from bot.content.operators import CannedAnswers, EscalationTexts, Profile, Rota
 from bot.content.problems import ContentError, Problem
-from bot.content.text import Localized
+from bot.content.text import SCREEN_CHARS, Localized
 from bot.content.triage import TriageRules
 from bot.i18n.languages import Languages, load_languages
 from bot.i18n.transliterate import latin_to_cyrillic
@@ -46,6 +47,7 @@ class Content:
     reported: Reported
     leaflet: LeafletContent
     triage: TriageRules
+    glossary: Glossary
 
     @cached_property
     def offers(self) -> OffersContent:
@@ -69,8 +71,11 @@ _FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "reported": (OffersContent.FILES["reported"], Reported),
     "leaflet": (LEAFLET_FILE, LeafletContent),
     "triage": ("triage.yaml", TriageRules),
+    "glossary": (GLOSSARY_FILE, Glossary),
 }
-_OPTIONAL = {"rota", "reported"}
+_OPTIONAL = {"rota", "reported", "glossary"}
+_OFFERS = {"offer_rules": "rules", "offer_questions": "questions", "wages": "wages", "offer_advice": "advice",
+           "reported": "reported"}  # fmt: skip
 
 
 def content_files() -> dict[str, type[BaseModel]]:
@@ -78,18 +83,32 @@ def content_files() -> dict[str, type[BaseModel]]:
     return dict(_FILES.values())
 
 
-def _cross_findings(content: Content) -> Iterator[tuple[str, Finding]]:
-    """Checks that need more than one file (and each model's own checks)."""
-    yield from (("guidance", f) for f in content.guidance.findings(set(content.contacts.countries)))
-    yield from (("contacts", f) for f in content.contacts.findings())
-    yield from (("canned", f) for f in content.canned.findings())
-    yield from (("profile", f) for f in content.profile.findings())
-    yield from (("rota", f) for f in content.rota.findings())
-    yield from (("escalation", f) for f in content.escalation.findings())
-    yield from (("triage", f) for f in content.triage.findings())
-    yield from (("leaflet", f) for f in content.leaflet.findings(content.languages.content_codes, content.contacts))
-    by_file = {file: name for name, (file, _) in _FILES.items()}
-    yield from ((by_file[file], f) for file, f in content.offers.findings())
+def _cross_findings(loaded: dict[str, BaseModel], languages: Languages) -> Iterator[tuple[str, Finding]]:
+    """Each model's own checks, and those that need more than one file: whatever could be loaded is
+    checked, so one broken file does not hide the warnings of the others."""
+    contacts = loaded.get("contacts")
+    for name in ("canned", "profile", "rota", "escalation", "triage"):
+        if name in loaded:
+            yield from ((name, f) for f in loaded[name].findings())  # type: ignore[attr-defined]
+    if isinstance(contacts, Contacts):
+        yield from (("contacts", f) for f in contacts.findings())
+        if isinstance(guidance := loaded.get("guidance"), Guidance):
+            yield from (("guidance", f) for f in guidance.findings(set(contacts.countries)))
+        if isinstance(leaflet := loaded.get("leaflet"), LeafletContent):
+            yield from (("leaflet", f) for f in leaflet.findings(languages.content_codes, contacts))
+        if isinstance(canned := loaded.get("canned"), CannedAnswers):
+            yield from (("canned", f) for f in canned.country_findings(contacts))
+    if all(name in loaded for name in _OFFERS):
+        offers = OffersContent(**{part: loaded[name] for name, part in _OFFERS.items()})  # type: ignore[arg-type]
+        by_file = {file: name for name, (file, _) in _FILES.items()}
+        yield from ((by_file[file], f) for file, f in offers.findings())
+    glossary = loaded.get("glossary")
+    for name, model in loaded.items():
+        if isinstance(contacts, Contacts) and name != "contacts":
+            yield from ((name, f) for f in _number_findings(model, contacts))
+        if isinstance(glossary, Glossary) and name not in ("glossary", "triage"):
+            for path, text in _localized(model, ()):
+                yield from ((name, f) for f in glossary.text_findings(path, text))
 
 
 def _localized(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Localized]]:
@@ -107,9 +126,20 @@ def _localized(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Localized]]
             yield from _localized(item, (*path, index))
 
 
+# A Kazakh case ending glued to a number that is filled in ("{n}-і"): its vowel and consonant follow the
+# number as it is read (2-сі, 6-сы, 10-ы), so one fixed ending is wrong for most numbers.
+_KK_SUFFIX_ON_NUMBER = re.compile(r"\}-(?:і|ы|сі|сы|ші|шы|ге|ға|ке|қа|де|да|те|та|ден|дан|тен|тан|нен|нан|нің|ның"
+                                  r"|дің|дың|тің|тың)(?!\w)")  # fmt: skip
+
+
 def _translation_findings(model: BaseModel, languages: Languages) -> Iterator[Finding]:
     required = languages.content_codes
     for path, text in _localized(model, ()):
+        kk = text.root.get("kk", "")
+        if _KK_SUFFIX_ON_NUMBER.search(kk):
+            message = ("a case ending after a number that is filled in does not follow vowel harmony for every "
+                       'number: write it without one, e.g. "{n}-сұрақ / {total}"')  # fmt: skip
+            yield Finding((*path, "kk"), message, "kk", "warning")
         for code in required:
             if not text.get(code):
                 yield Finding(path, "missing translation", lang=code)
@@ -128,6 +158,9 @@ def _translation_findings(model: BaseModel, languages: Languages) -> Iterator[Fi
                     f"{len(value)} characters; {text.max_chars} at most here",
                     lang=language.code,
                 )
+            elif len(value) > SCREEN_CHARS:
+                message = f"{len(value)} characters: more than a phone screen ({SCREEN_CHARS}): shorten or split it"
+                yield Finding((*path, language.source), message, language.code, "warning")
 
 
 # A run of digits that could be dialled: "112", "116 16", "+7 495 967-98-44".
@@ -163,6 +196,8 @@ def _validation_problems(file: str, error: ValidationError, lines: LineMap) -> I
 
 def check_content(content_dir: Path, languages: Languages | None = None) -> tuple[Content | None, list[Problem]]:
     """Everything wrong with the content, and the content itself when nothing is an error."""
+    if not content_dir.is_dir():
+        return None, [Problem("", None, f"the content folder {content_dir} does not exist (see HELPLINE_CONTENT_DIR)")]
     languages = languages or load_languages()
     loaded: dict[str, BaseModel] = {}
     line_maps: dict[str, LineMap] = {}
@@ -176,30 +211,34 @@ def check_content(content_dir: Path, languages: Languages | None = None) -> tupl
             data, line_maps[name] = load_yaml(path)
             loaded[name] = model.model_validate(data if data is not None else {})
         except YamlError as error:
-            problems.append(Problem(file, None, str(error).split(": ", 1)[-1]))
+            problems.append(Problem(file, error.line, error.reason))
             continue
         except ValidationError as error:
             problems.extend(_validation_problems(file, error, line_maps[name]))
             continue
         for finding in _translation_findings(loaded[name], languages):
             problems.append(_problem(file, finding, line_maps[name]))
-    if len(loaded) < len(_FILES):
-        return None, sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
-    content = Content(languages=languages, **loaded)  # type: ignore[arg-type]
-    for name, finding in _cross_findings(content):
+    for name, finding in _cross_findings(loaded, languages):
         problems.append(_problem(_FILES[name][0], finding, line_maps[name]))
-    for name in _FILES:
-        if name != "contacts":
-            for finding in _number_findings(getattr(content, name), content.contacts):
-                problems.append(_problem(_FILES[name][0], finding, line_maps[name]))
-    has_errors = any(problem.severity == "error" for problem in problems)
+    failed = len(loaded) < len(_FILES) or any(problem.severity == "error" for problem in problems)
     # A model trained on other examples fails the check (an editor must retrain) but does not stop the bot.
-    problems += model_problems(content_dir)
-    return (None if has_errors else content), sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
+    problems = sorted(problems + model_problems(content_dir), key=lambda p: (p.file, p.line or 0, p.message))
+    if failed:
+        return None, problems
+    return Content(languages=languages, **loaded), problems  # type: ignore[arg-type]
 
 
 def _problem(file: str, finding: Finding, lines: LineMap) -> Problem:
     return Problem(file, lines.line(finding.path), finding.message, finding.lang, finding.severity)
+
+
+def load_glossary(content_dir: Path) -> Glossary | None:
+    """The glossary alone (for the catalogs' check), or None when it is missing or broken."""
+    try:
+        data, _ = load_yaml(content_dir / GLOSSARY_FILE)
+        return Glossary.model_validate(data or {})
+    except (YamlError, ValidationError):
+        return None
 
 
 def load_content(content_dir: Path, languages: Languages | None = None) -> Content:

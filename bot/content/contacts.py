@@ -25,6 +25,9 @@ class Contact(BaseModel):
     # Where the number was found. Only a number the NGO has confirmed is `verified`, and only those are shown.
     source: str = ""
     verified: bool = False
+    # Why an unverified number is not shown yet ("conflicting sources: confirm by calling"): with it, the
+    # number is a known open question and `content check` stays quiet about it.
+    status: str = ""
     hours: Localized | None = None
 
     def number_problem(self, region: str) -> tuple[str, bool] | None:
@@ -49,6 +52,9 @@ class Country(BaseModel):
 
     name: Label
     contacts: list[Contact] = []
+    # Why the country has no verified emergency number yet (what is being done about it); users there
+    # are told what to do instead (escalation.yaml no_number).
+    status: str = ""
 
     def shown(self) -> list[Contact]:
         """The contacts a user may see: verified ones only. A wrong number given to someone in danger harms."""
@@ -83,6 +89,10 @@ class Contacts(BaseModel):
             if len(code) != 2 or not code.isupper():
                 yield Finding(("countries", code), f"country code {code!r} is not an ISO code such as KZ")
             yield from _contact_findings(("countries", code, "contacts"), country.contacts, code, seen)
+            if not country.urgent() and not country.status.strip():
+                yield Finding(("countries", code), f"{code} has no verified emergency or police number: users there "
+                              "are only told to ask someone nearby to call; verify one, or say why in `status`",
+                              severity="warning")  # fmt: skip
         for index, organisation in enumerate(self.organisations):
             if organisation.country not in self.countries:
                 yield Finding(("organisations", index, "country"), f"unknown country {organisation.country!r}")
@@ -98,15 +108,19 @@ def _contact_findings(
         if contact.id in seen:
             yield Finding((*where, "id"), f"contact id {contact.id!r} is used twice")
         seen.add(contact.id)
+        # A short number phonenumbers does not know is only a doubt; a verified contact's source, or an
+        # unverified one's status, has answered it.
+        explained = (contact.verified and bool(contact.source.strip())) or bool(contact.status.strip())
         problem = contact.number_problem(region)
-        if problem is not None:
+        if problem is not None and (problem[1] or not explained):
             message, is_error = problem
             yield Finding((*where, "number"), message, severity="error" if is_error else "warning")
         if not contact.source.strip():
             yield Finding((*where, "source"), f"contact {contact.id!r} has no source: say where it was found")
-        elif not contact.verified:
+        elif not contact.verified and not contact.status.strip():
             yield Finding(
                 (*where, "verified"),
-                f"contact {contact.id!r} is not verified: it is never shown to users until the NGO confirms it",
+                f"contact {contact.id!r} is not verified: it is never shown to users until the NGO confirms it "
+                "(say why in `status`)",
                 severity="warning",
             )

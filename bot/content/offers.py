@@ -264,6 +264,7 @@ class OfferAdvice(BaseModel):
     steps: list[Step]
     talk_to_person: Label
     unsure_mark: Localized  # after a flag raised by "not sure"
+    possible_mark: Localized  # after a flag only a model suggested, not a rule: "possible"
     pay_evidence: Localized  # "{amount} ≈ {usd}$ a month; usual for {job} in {dest}: {low}–{high}$"
     jobs: dict[str, Localized] = {}
     destinations: dict[str, Localized] = {}

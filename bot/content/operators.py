@@ -9,11 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.content.contacts import Contacts
 from bot.content.findings import Finding
 from bot.content.text import Localized
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CALL_BACK = "call_back"  # the canned answer that lists what to do in danger, country by country
 
 
 class CannedAnswer(BaseModel):
@@ -35,6 +37,20 @@ class CannedAnswers(BaseModel):
             if not key.replace("_", "").isalnum() or not key.isascii() or key != key.lower():
                 yield Finding(("answers", key), f"answer key {key!r}: use a-z and _ so operators can type /say {key}")
 
+    def country_findings(self, contacts: Contacts) -> Iterator[Finding]:
+        """The call-back answer tells what to do in danger in every country we cover: a country left out
+        leaves the person there with nothing."""
+        answer = self.answers.get(CALL_BACK)
+        if answer is None:
+            return
+        for code, text in answer.text.root.items():
+            missing = [c.name.root.get(code, key) for key, c in contacts.countries.items()
+                       if c.name.root.get(code, key) not in text]  # fmt: skip
+            if missing:
+                yield Finding(("answers", CALL_BACK, "text", code),
+                              f"{CALL_BACK} does not name {', '.join(missing)} (every country in contacts.yaml)", code,
+                              "warning")
+
 
 class Shift(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -55,6 +71,9 @@ class Rota(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timezone: str = "Asia/Almaty"
+    # The place whose clock the hours follow, as users say it ("after 9:00 Almaty time"); Babel's city
+    # name for the zone when missing (its Uzbek names are not the ones people use).
+    city: Localized | None = None
     shifts: list[Shift] = []
 
     @field_validator("timezone")
@@ -93,6 +112,26 @@ class Rota(BaseModel):
                 yield Finding(("shifts", index), "a shift must end after it starts (split a night shift in two)")
 
 
+class OpeningDays(BaseModel):
+    """The day a person will be on the line again, as a phrase that fits the `opening` text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    today: Localized
+    tomorrow: Localized
+    mon: Localized
+    tue: Localized
+    wed: Localized
+    thu: Localized
+    fri: Localized
+    sat: Localized
+    sun: Localized
+
+    def weekday(self, day: Weekday) -> Localized:
+        found: Localized = getattr(self, day)
+        return found
+
+
 class EscalationTexts(BaseModel):
     """What a user reads when a person is being called (content/escalation.yaml)."""
 
@@ -102,7 +141,11 @@ class EscalationTexts(BaseModel):
     danger: Localized  # if in immediate danger, call … (the numbers follow)
     meanwhile: Localized  # what to do while waiting
     can_hide: Localized  # this chat can be hidden
-    nobody_on_duty: Localized  # {when} is filled in
+    nobody_on_duty: Localized  # out of hours: nobody is on the line, {when} someone will be, the message is kept
+    opening: Localized  # {day} {time} {city}: when someone will be on the line again
+    days: OpeningDays  # {day} of `opening`; a weekday gets its date after it (Babel)
+    no_number: Localized  # {country}: no verified emergency number there: what to do instead
+    no_ambulance: Localized  # the country's verified numbers include no ambulance: what to do
     long_wait: Localized  # sent when nobody has claimed the ticket for a while
     ask_country: Localized  # which country are you in? (buttons follow)
     closed: Localized  # the conversation with the operator has ended
@@ -112,6 +155,13 @@ class EscalationTexts(BaseModel):
         for code, text in self.nobody_on_duty.root.items():
             if "{when}" not in text:
                 yield Finding(("nobody_on_duty", code), "must say {when}: the bot puts the time there", code)
+        for code, text in self.opening.root.items():
+            for field in ("{day}", "{time}", "{city}"):
+                if field not in text:
+                    yield Finding(("opening", code), f"must say {field}: the bot fills it in", code)
+        for code, text in self.no_number.root.items():
+            if "{country}" not in text:
+                yield Finding(("no_number", code), "must say {country}: the bot puts the country's name there", code)
 
 
 class Profile(BaseModel):

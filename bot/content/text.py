@@ -6,6 +6,9 @@ from typing import ClassVar
 
 from pydantic import RootModel, field_validator
 
+# A text longer than this fills more than one phone screen: `content check` warns, the offer result pages.
+SCREEN_CHARS = 1000
+
 
 class Localized(RootModel[dict[str, str]]):
     """One text in each content language, keyed by language code (kk, ru, uz …)."""

@@ -1,8 +1,14 @@
 """Delivers the outbox: each lane (a chat) in order, lanes side by side, with retries that survive restarts.
 
 A row is marked sent in the same transaction that records what sending produced (the card's message id,
-a relay's id), right after Telegram accepted it. Flood limits are python-telegram-bot's AIORateLimiter's
-job; a RetryAfter or an outage only moves the row's next attempt later, and nothing is dropped.
+a relay's id), right after Telegram accepted it. Flood limits are the rate limiter's job.
+
+A failure is either transient or permanent (`classify`). Transient ones (an outage, a 5xx, a 429) only move
+the row's next attempt later, honouring Telegram's retry_after, and nothing is dropped. A permanent one
+(Telegram refuses this message for good: too long, its chat or the message to copy is gone, the bot is
+blocked) is never retried: the row's fallback is sent where it has one (a card too long for a message
+becomes a short card and the user's words as a file; a copy Telegram refuses becomes the stored text),
+else the row is set aside, the operators are told once in the ticket's topic, and its lane moves on.
 """
 
 from __future__ import annotations
@@ -10,17 +16,27 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageId
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, MessageId
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.content.bundle import Content
-from bot.escalation.cards import card, topic_title
+from bot.escalation.cards import MAX_CARD, card, topic_title, transcript
 from bot.privacy.service import BATCH as DELETE_BATCH
 from bot.storage import Store, Tx
 from bot.storage.outbox import OutboxItem
-from bot.storage.tickets import Ticket
+from bot.storage.tickets import Direction, Ticket
 from bot.ui import Screen
 
 log = logging.getLogger(__name__)
@@ -28,7 +44,63 @@ log = logging.getLogger(__name__)
 After = Callable[[Tx], Awaitable[None]]
 MAX_BACKOFF = 60.0
 PRIVATE_SPACING = 1.0  # seconds between two sends into one private chat: Telegram's own pace
-MAX_ATTEMPTS = 200  # about three hours of outage at the longest backoff, then a dead letter to look at
+UNEXPECTED_ATTEMPTS = 5  # a failure we do not know (a bug, most likely) is tried this often, then set aside
+STOP_DEADLINE = 5.0  # seconds the sends under way get at a stop; a row cut short is sent again next start
+TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units
+LONG_CARD_NOTE = "The user's words are too long for one message: they are in the file below."
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What a failed send means for its row."""
+
+    permanent: bool
+    reason: str  # a short key for logs, the audit and metrics; never a text
+    retry_after: float | None = None
+
+
+# Telegram's wording of a permanent refusal → the reason's key (the first match wins).
+_REFUSALS = (
+    ("too long", "too_long"),
+    ("chat not found", "chat_not_found"),
+    ("message to copy not found", "source_gone"),
+    ("message to forward not found", "source_gone"),
+    ("can't be copied", "not_copyable"),
+    ("thread not found", "topic_gone"),
+    ("topic_deleted", "topic_gone"),
+    ("message to edit not found", "card_gone"),
+    ("replied not found", "reply_gone"),
+    ("not enough rights", "no_rights"),
+)
+
+
+def classify(error: BaseException) -> Failure:
+    """Transient (retried later, after retry_after when Telegram gives one) or permanent (never retried)."""
+    if isinstance(error, RetryAfter):
+        wait = error.retry_after
+        return Failure(False, "retry_after", float(wait if isinstance(wait, int | float) else wait.total_seconds()))
+    if isinstance(error, Forbidden):
+        return Failure(True, "forbidden")
+    if isinstance(error, ChatMigrated):
+        return Failure(True, "chat_migrated")
+    if isinstance(error, BadRequest):
+        message = error.message.lower()
+        return Failure(True, next((key for words, key in _REFUSALS if words in message), "bad_request"))
+    if isinstance(error, InvalidToken):
+        # 404: this Bot API server lacks the method. 401: the token is refused, for every row alike: wait.
+        missing = "not found" in error.message.lower()
+        return Failure(True, "unknown_method") if missing else Failure(False, "unauthorized")
+    if isinstance(error, NetworkError | TimeoutError | OSError):  # outages, 5xx, dropped connections, timeouts
+        return Failure(False, "network")
+    if isinstance(error, LookupError):  # the row names a ticket that is no longer there
+        return Failure(True, "missing_ticket")
+    if isinstance(error, TelegramError):
+        return Failure(False, "telegram")
+    return Failure(False, "unexpected")
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 class Dispatcher:
@@ -46,6 +118,7 @@ class Dispatcher:
         self._loop: asyncio.Task[None] | None = None
         self._is_forum: bool | None = None
         self.delivered = 0
+        self.set_aside: Counter[tuple[str, str]] = Counter()  # (kind, reason) → rows set aside by this process
 
     def wake(self) -> None:
         self._event.set()
@@ -53,12 +126,22 @@ class Dispatcher:
     def start(self) -> None:
         self._loop = asyncio.create_task(self._run(), name="outbox-dispatcher")
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: float = STOP_DEADLINE) -> None:
+        """No new sends; the sends under way get `deadline` seconds, then are cut short (a row cut short stays
+        pending and is sent again at the next start). Without the deadline a send that never returns would
+        hold the stop for ever."""
         if self._loop is not None:
             self._loop.cancel()
             await asyncio.gather(self._loop, return_exceptions=True)
-        # Let sends under way finish: a row cut short stays pending and is sent again next start.
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+            self._loop = None
+        if not self._tasks:
+            return
+        _, late = await asyncio.wait(set(self._tasks), timeout=deadline)
+        if late:
+            log.warning("%s outbox sends cut short at stop; they are sent again at the next start", len(late))
+            for task in late:
+                task.cancel()
+            await asyncio.wait(late, timeout=1.0)
 
     async def _run(self) -> None:
         while True:
@@ -87,30 +170,54 @@ class Dispatcher:
     async def _deliver(self, item: OutboxItem) -> None:
         try:
             await self._pace(item.lane)
-            after = await self._send(item)
+            try:
+                after = await self._attempt(item)
+            except Exception as error:
+                await self._failed(item, error)
+                return
             async with self.store.tx() as tx:
                 if after is not None:
                     await after(tx)
                 await tx.outbox.mark_sent(item.id)
             self.delivered += 1
-        except RetryAfter as error:
-            seconds = error.retry_after if isinstance(error.retry_after, int | float) else error.retry_after.seconds
-            await self._later(item, float(seconds), "retry after")
-        except Forbidden:
-            await self._forbidden(item)
-        except BadRequest as error:
-            await self._bad_request(item, error)
-        except (NetworkError, TimeoutError) as error:  # outages, 5xx, dropped connections
-            await self._later(item, min(MAX_BACKOFF, 2.0**item.attempts), type(error).__name__)
-        except (TelegramError, Exception):
-            log.exception("outbox row %s (%s) failed", item.id, item.kind)
-            await self._later(item, min(MAX_BACKOFF, 2.0**item.attempts), "unexpected error")
+        except Exception:  # the store failed under us: the row stays pending and is tried again
+            log.exception("outbox row %s (%s): could not record its delivery", item.id, item.kind)
         finally:
             self._busy.discard(item.lane)
             self.wake()
 
+    async def _attempt(self, item: OutboxItem) -> After | None:
+        """Send the row; when Telegram refuses it for good and the row has a fallback, send that instead."""
+        try:
+            return await self._send(item)
+        except Exception as error:
+            failure = classify(error)
+            fallback = self._fallback(item, failure)
+            if fallback is None:
+                raise
+            log.info("outbox row %s (%s) refused (%s): sending its fallback", item.id, item.kind, failure.reason)
+            try:
+                return await fallback(item)
+            except Exception as second:
+                if classify(second).permanent:  # no help there either: the row goes aside for the first reason
+                    raise error from second
+                raise
+
+    async def _failed(self, item: OutboxItem, error: Exception) -> None:
+        failure = classify(error)
+        if failure.reason == "unexpected":
+            log.error("outbox row %s (%s) failed: %s", item.id, item.kind, type(error).__name__, exc_info=error)
+            if item.attempts + 1 >= UNEXPECTED_ATTEMPTS:
+                failure = Failure(True, "unexpected")
+        if failure.permanent:
+            await self._set_aside(item, failure)
+        else:
+            wait = failure.retry_after if failure.retry_after is not None else min(MAX_BACKOFF, 2.0**item.attempts)
+            async with self.store.tx() as tx:
+                await tx.outbox.retry_later(item.id, tx.now + dt.timedelta(seconds=wait), failure.reason)
+
     async def _pace(self, lane: int) -> None:
-        """About one message a second into a private chat (groups are paced by AIORateLimiter)."""
+        """About one message a second into a private chat (groups are paced by the rate limiter)."""
         loop = asyncio.get_running_loop()
         if lane > 0:
             wait = self._last_sent.get(lane, -PRIVATE_SPACING) + PRIVATE_SPACING - loop.time()
@@ -120,52 +227,102 @@ class Dispatcher:
             if len(self._last_sent) > 10_000:
                 self._last_sent = {k: v for k, v in self._last_sent.items() if loop.time() - v < PRIVATE_SPACING}
 
-    async def _later(self, item: OutboxItem, seconds: float, reason: str) -> None:
-        async with self.store.tx() as tx:
-            if item.attempts + 1 >= MAX_ATTEMPTS:
-                log.error("outbox row %s (%s) given up after %s attempts", item.id, item.kind, item.attempts + 1)
-                await tx.outbox.give_up(item.id, reason)
-            else:
-                await tx.outbox.retry_later(item.id, tx.now + dt.timedelta(seconds=seconds), reason)
+    # -- permanent failures ---------------------------------------------------------------------------
 
-    async def _forbidden(self, item: OutboxItem) -> None:
-        """The user blocked the bot (or an operator never started it): no retry; the operators are told."""
-        async with self.store.tx() as tx:
-            await tx.outbox.give_up(item.id, "forbidden")
-            if item.kind in ("user_text", "user_copy") and item.ticket_id is not None:
-                await tx.tickets.set_fields(item.ticket_id, user_blocked=1)
-                await tx.tickets.audit(item.ticket_id, None, "user blocked the bot")
-                if self.group is not None:
-                    text = f"Ticket #{item.ticket_id}: the user has blocked the bot; messages cannot reach them."
-                    await tx.outbox.add(self.group, "group_text", {"text": text}, item.ticket_id)
-                    await tx.outbox.add(self.group, "card_refresh", {}, item.ticket_id)
-        log.warning("outbox row %s (%s): forbidden", item.id, item.kind)
+    def _fallback(self, item: OutboxItem, failure: Failure) -> Callable[[OutboxItem], Awaitable[After | None]] | None:
+        if not failure.permanent:
+            return None
+        if item.kind == "card" and failure.reason == "too_long":
+            return lambda row: self._card(row, short=True)
+        if item.kind == "card_refresh" and failure.reason == "too_long":
+            return lambda row: self._card_refresh(row, short=True)
+        if item.kind in ("user_copy", "group_copy") and failure.reason in ("source_gone", "not_copyable",
+                                                                           "unknown_method"):  # fmt: skip
+            return self._stored_text
+        if item.kind == "group_erase" and failure.reason == "unknown_method" and not item.payload.get("thread_id"):
+            return self._erase_one_by_one
+        return None
 
-    async def _bad_request(self, item: OutboxItem, error: BadRequest) -> None:
+    async def _set_aside(self, item: OutboxItem, failure: Failure) -> None:
+        """Never retried: the lane moves on. The operators hear of it once per ticket, kind and reason."""
+        detail = f"{item.kind}: {failure.reason}"
         async with self.store.tx() as tx:
-            await tx.outbox.give_up(item.id, f"bad request: {error.message}"[:200])
-            if item.kind == "group_copy" and item.ticket_id is not None and self.group is not None:
-                # The user's message is gone (hidden); its stored text still reaches the operators.
-                stored = [m for m in await tx.tickets.messages(item.ticket_id, "user")
-                          if m.message_id == item.payload.get("message_id")]  # fmt: skip
-                text = stored[0].text if stored and stored[0].text else f"({stored[0].kind if stored else 'message'})"
-                await tx.outbox.add(self.group, "group_text", {"text": f"(user, copy unavailable) {text}"},
-                                    item.ticket_id)  # fmt: skip
-            if item.kind == "group_erase" and self.group is not None:
-                # No right to delete topics or messages, or they are older than Telegram allows: people must.
-                text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
-                        f"({error.message}). Please delete them by hand.")  # fmt: skip
-                await tx.outbox.add(self.group, "group_text", {"text": text})
-        # A copy of a message the user has since hidden, or an erasure left to people, is handled above.
-        level = logging.WARNING if item.kind in ("group_copy", "group_erase") else logging.ERROR
-        log.log(level, "outbox row %s (%s): %s", item.id, item.kind, error.message)
+            await tx.outbox.set_aside(item.id, failure.reason)
+            if item.kind in ("user_text", "user_copy") and failure.reason == "forbidden":
+                await self._user_blocked(tx, item)
+            elif item.kind == "group_erase":
+                await self._erase_left_to_people(tx, item, failure)
+            elif item.ticket_id is not None and self.group is not None and not item.payload.get("notice"):
+                ticket = await tx.tickets.get(item.ticket_id)
+                if ticket is not None and not await tx.tickets.audited(ticket.id, "set aside", detail):
+                    text = f"Ticket #{ticket.id}: {self._what_failed(item)} ({failure.reason.replace('_', ' ')})."
+                    await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True}, ticket.id)
+            if item.ticket_id is not None:
+                await tx.tickets.audit(item.ticket_id, None, "set aside", detail)
+        self.set_aside[item.kind, failure.reason] += 1
+        log.warning("outbox row %s (%s, ticket %s) set aside: %s", item.id, item.kind, item.ticket_id, failure.reason)
+
+    @staticmethod
+    def _what_failed(item: OutboxItem) -> str:
+        if item.kind in ("user_text", "user_copy"):
+            return "a message to the user could not be delivered; please send it again in another form"
+        if item.kind == "ping":
+            return (f"operator {item.payload.get('chat_id')} could not be pinged: they need to open a private "
+                    f"chat with the bot and press Start")  # fmt: skip
+        if item.kind == "card":
+            return "its card could not be shown; /queue lists the ticket"
+        if item.kind == "card_refresh":
+            return "its card could not be updated"
+        return "a message for the operators could not be shown here"
+
+    async def _user_blocked(self, tx: Tx, item: OutboxItem) -> None:
+        """The user blocked the bot: the ticket says so, and the operators are told."""
+        ticket = await tx.tickets.get(item.ticket_id) if item.ticket_id is not None else None
+        if ticket is None or ticket.user_blocked or item.ticket_id is None:  # told already
+            return
+        await tx.tickets.set_fields(item.ticket_id, user_blocked=1)
+        await tx.tickets.audit(item.ticket_id, None, "user blocked the bot")
+        if self.group is not None:
+            text = f"Ticket #{item.ticket_id}: the user has blocked the bot; messages cannot reach them."
+            await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True}, item.ticket_id)
+            await tx.outbox.add(self.group, "card_refresh", {}, item.ticket_id)
+
+    async def _erase_left_to_people(self, tx: Tx, item: OutboxItem, failure: Failure) -> None:
+        # No right to delete topics or messages, or they are older than Telegram allows: people must.
+        if self.group is not None:
+            text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
+                    f"({failure.reason.replace('_', ' ')}). Please delete them by hand.")  # fmt: skip
+            await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True})
+
+    async def _stored_text(self, item: OutboxItem) -> After:
+        """A copy Telegram refuses (the message is gone, or cannot be copied): its stored text instead."""
+        ticket = await self._ticket(item)
+        direction: Direction = "operator" if item.kind == "user_copy" else "user"
+        async with self.store.read() as tx:
+            stored = [m for m in await tx.tickets.messages(ticket.id, direction)
+                      if m.message_id == item.payload.get("message_id")]  # fmt: skip
+        text = stored[0].text if stored else None
+        if item.kind == "user_copy":
+            if not text:
+                raise LookupError("nothing stored to send instead of the copy")  # set aside: operators told
+            chat_id = item.payload["chat_id"]
+            sent = await self.bot.send_message(chat_id, text, disable_notification=bool(item.payload.get("silent")))
+            return _remember(chat_id, sent.message_id)
+        # The user's message is gone (hidden): what was stored of it still reaches the operators.
+        assert self.group is not None  # noqa: S101 - group rows are only written with a group
+        shown = text or f"({stored[0].kind if stored else 'message'})"
+        thread, reply_to = self._place(ticket)
+        relayed = await self.bot.send_message(self.group, f"(user, copy unavailable) {shown}",
+                                              message_thread_id=thread, reply_to_message_id=reply_to)  # fmt: skip
+        return _relayed(relayed.message_id, ticket.id)
 
     # -- one method per kind of row -----------------------------------------------------------------
 
     async def _send(self, item: OutboxItem) -> After | None:
         senders = {"user_text": self._user_text, "user_copy": self._user_copy, "ping": self._ping,
                    "card": self._card, "card_refresh": self._card_refresh, "group_copy": self._group_copy,
-                   "group_text": self._group_text, "group_erase": self._group_erase}  # fmt: skip
+                   "group_text": self._group_text, "group_erase": self._group_erase,
+                   "transcript": self._transcript}  # fmt: skip
         return await senders[item.kind](item)
 
     async def _user_text(self, item: OutboxItem) -> After:
@@ -199,22 +356,29 @@ class Dispatcher:
             self._is_forum = bool(chat.is_forum)
         return bool(self._is_forum)
 
-    async def _card(self, item: OutboxItem) -> After:
+    async def _card(self, item: OutboxItem, *, short: bool = False) -> After:
+        """The ticket's card, in a topic of its own in a forum. When the user's words do not fit in one
+        message (or Telegram says so: `short`), a short card, and the words follow as a file."""
         ticket = await self._ticket(item)
-        assert self.group is not None  # noqa: S101 - card rows are only written with a group
+        group = self.group
+        assert group is not None  # noqa: S101 - card rows are only written with a group
         if await self._forum() and ticket.thread_id is None:
-            topic = await self.bot.create_forum_topic(self.group, topic_title(ticket))
+            topic = await self.bot.create_forum_topic(group, topic_title(ticket))
             # Stored at once: if the card fails now, its retry goes into this topic, not a new one.
             async with self.store.tx() as tx:
                 await tx.tickets.set_fields(ticket.id, thread_id=topic.message_thread_id)
             ticket = ticket.model_copy(update={"thread_id": topic.message_thread_id})
         screen = await self._card_screen(ticket)
-        sent = await self.bot.send_message(self.group, screen.text, reply_markup=screen.markup(),
+        short = short or not _fits(screen)
+        text = _short(screen) if short else screen.text
+        sent = await self.bot.send_message(group, text, reply_markup=screen.markup(),
                                            message_thread_id=ticket.thread_id)  # fmt: skip
 
         async def after(tx: Tx) -> None:
             await tx.tickets.set_fields(ticket.id, card_message_id=sent.message_id)
             await tx.tickets.mark_shown(ticket.id)
+            if short:  # a row of its own, so that a failed file never sends the card twice
+                await tx.outbox.add(group, "transcript", {}, ticket.id)
 
         return after
 
@@ -223,13 +387,27 @@ class Dispatcher:
             messages = await tx.tickets.messages(ticket.id)
         return card(ticket, messages, self.content.rota.zone, self.category_labels.get(ticket.category or ""))
 
-    async def _card_refresh(self, item: OutboxItem) -> None:
+    async def _transcript(self, item: OutboxItem) -> After:
+        """The user's words in full, as a text file under a card too short to hold them."""
+        ticket = await self._ticket(item)
+        assert self.group is not None  # noqa: S101
+        async with self.store.read() as tx:
+            messages = await tx.tickets.messages(ticket.id, "user")
+        words = transcript(ticket, messages, self.content.rota.zone).encode("utf-8")
+        thread, reply_to = self._place(ticket)
+        sent = await self.bot.send_document(self.group, InputFile(words, filename=f"ticket-{ticket.id}.txt"),
+                                            caption=f"Ticket #{ticket.id}: the user's words in full.",
+                                            message_thread_id=thread, reply_to_message_id=reply_to)  # fmt: skip
+        return _relayed(sent.message_id, ticket.id)
+
+    async def _card_refresh(self, item: OutboxItem, *, short: bool = False) -> None:
         ticket = await self._ticket(item)
         assert self.group is not None  # noqa: S101
         if ticket.card_message_id is not None:
             screen = await self._card_screen(ticket)
+            text = _short(screen) if short or not _fits(screen) else screen.text
             try:
-                await self.bot.edit_message_text(screen.text, self.group, ticket.card_message_id,
+                await self.bot.edit_message_text(text, self.group, ticket.card_message_id,
                                                  reply_markup=screen.markup())  # fmt: skip
             except BadRequest as error:
                 if "not modified" not in error.message.lower().replace("_", " "):  # also TOPIC_NOT_MODIFIED
@@ -275,8 +453,20 @@ class Dispatcher:
         ids = item.payload.get("message_ids") or []
         for start in range(0, len(ids), DELETE_BATCH):
             await self.bot.delete_messages(self.group, ids[start : start + DELETE_BATCH])
-        ticket_id = item.ticket_id
+        return self._erased(item.ticket_id)
 
+    async def _erase_one_by_one(self, item: OutboxItem) -> After:
+        """A Bot API without deleteMessages: the messages one at a time (a topic needs no batch)."""
+        assert self.group is not None  # noqa: S101
+        for message_id in item.payload.get("message_ids") or []:
+            try:
+                await self.bot.delete_message(self.group, message_id)
+            except BadRequest:
+                pass  # gone already
+        return self._erased(item.ticket_id)
+
+    @staticmethod
+    def _erased(ticket_id: int | None) -> After:
         async def after(tx: Tx) -> None:
             if ticket_id is not None:  # nothing left to edit or write into
                 await tx.tickets.set_fields(ticket_id, thread_id=None, card_message_id=None)
@@ -305,3 +495,15 @@ def _relayed(message_id: int, ticket_id: int) -> After:
         await tx.tickets.remember_relay(message_id, ticket_id)
 
     return after
+
+
+def _fits(screen: Screen) -> bool:
+    """Whether a card holds all the user's words within Telegram's limit (card() cuts what is past MAX_CARD)."""
+    cut = len(screen.text) >= MAX_CARD and screen.text.endswith("…")
+    return not cut and utf16_len(screen.text) <= TEXT_LIMIT
+
+
+def _short(screen: Screen) -> str:
+    """The card's head, without the user's words (they go in a file)."""
+    head = screen.text.split("\n\n", 1)[0]
+    return f"{head}\n\n{LONG_CARD_NOTE}"

@@ -20,7 +20,9 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileParser
 
+from bot.content.glossary import Glossary
 from bot.content.problems import Problem
+from bot.content.text import Localized
 from bot.i18n.catalogs import DOMAIN, catalog_path
 from bot.i18n.languages import Language, Languages
 
@@ -228,7 +230,17 @@ def _parser_problems(problems: Iterable[tuple[int, str]], report: Callable[[int,
             report(line, f"cannot be read here: {message}")
 
 
-def catalog_problems(locales_dir: Path, languages: Languages) -> list[Problem]:
+def _glossary_problems(catalog: Catalog, check: _CatalogCheck, glossary: Glossary) -> None:
+    """Buttons and prompts use the glossary's words too: a button must say what the screens say."""
+    code = check.language.code
+    for message in catalog:
+        strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
+        for text in filter(None, strings):
+            for finding in glossary.text_findings((), Localized({code: text})):
+                check.report(message.lineno, f"{_show(message)}: {finding.message}", "warning")
+
+
+def catalog_problems(locales_dir: Path, languages: Languages, glossary: Glossary | None = None) -> list[Problem]:
     """Problems of every language's catalog against the template locales/messages.pot, sorted."""
     template_path = locales_dir / TEMPLATE
     template_file = _relative(template_path, locales_dir)
@@ -256,5 +268,7 @@ def catalog_problems(locales_dir: Path, languages: Languages) -> list[Problem]:
         _parser_problems(warnings, check.report)
         check.header(catalog)
         check.entries(catalog)
+        if glossary is not None:
+            _glossary_problems(catalog, check, glossary)
         problems += check.problems
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.severity, p.message))

@@ -14,16 +14,17 @@ Letter rules (Latin → Cyrillic):
     native words do not put e after a vowel.
   * ц: Latin spells it s at the start of a word and after consonants, ts after vowels (sirk, aksiya,
     politsiya). A blanket ts → ц would be wrong, native verb forms are full of t+s (ketsa, aytsa, sotsin,
-    oʻtsa), so ts → ц only before the endings of international words (-tsiya, -tsion, -tsent,
-    -tsenz, -tsept), s → ц in -ksiya and -nsiya (aksiya, stansiya, Fransiya), and the rest (sirk,
-    sement, konsert …) come from the exception dictionary.
+    oʻtsa, patentsiz), so ts → ц only where international words have it: before i and a vowel (ofitsiant,
+    spetsialist, sotsial, -tsiya, -tsion) and before -tsent, -tsenz, -tsept; s → ц in -ksiya and -nsiya
+    (aksiya, stansiya, Fransiya), and the rest (sirk, sement, konsert …) come from the exception dictionary.
   * Russian loans whose Cyrillic has letters the Latin spelling lost (ь ъ ц щ я) are in `_EXCEPTIONS`,
     matched by stem with Uzbek suffixes after it. A final ь goes when a suffix follows, as Uzbek
     Cyrillic writes it: "oktabrdagi" → "октябрдаги", "fevralda" → "февралда".
 
 Left untouched: HTML tags and <code>/<pre> blocks, entities, {placeholders}, %(name)s and %s/%d, URLs,
-bare domains, e-mail addresses, @handles, /commands, Roman numerals (XXI asr) and brand names and Latin
-acronyms that Uzbek Cyrillic texts keep in Latin (Telegram, WhatsApp, QR, SIM, ID …). A suffix
+bare domains, e-mail addresses, @handles, /commands, Roman numerals (XXI asr), brand names and Latin
+acronyms that Uzbek Cyrillic texts keep in Latin (Telegram, WhatsApp, QR, SIM, ID, and names people search
+for in Latin: EPS, TOPIK, IT, MOHRE, Emirates), and any Latin capitals with digits (E-9, H2A). A suffix
 glued to such a name gets the apostrophe Uzbek Cyrillic media use: "Telegramda" → "Telegram’да".
 
 Capitalisation follows the source: Title case and ALL CAPS ("SHAHAR" → "ШАҲАР", "Sh" → "Ш").
@@ -103,9 +104,12 @@ _LATIN_EXCEPTION = re.compile(rf"({_alternation(list(_EXCEPTION_KEYS))})({_SUFFI
 _BRANDS = (
     "Telegram", "WhatsApp", "Viber", "Facebook", "Instagram", "YouTube", "TikTok", "Google", "Gmail",
     "Android", "iPhone", "iOS", "Skype", "Zoom", "Yandex", "Mastercard", "Payme", "Click", "WiFi", "email",
+    "Emirates",
 )  # fmt: skip
 _ACRONYMS = ("QR", "ID", "SIM", "PIN", "PUK", "PDF", "USB", "GPS", "SOS", "VPN", "URL", "SMS", "IMEI", "IBAN",
-             "SWIFT", "IOM", "UNHCR", "UNICEF", "ILO", "OSCE")  # fmt: skip
+             "SWIFT", "IOM", "UNHCR", "UNICEF", "ILO", "OSCE",
+             # names people search for in Latin: Korea's work programme and its exam, the UAE's ministry
+             "EPS", "TOPIK", "IT", "MOHRE")  # fmt: skip
 # A name alone or with Uzbek suffixes glued on, with or without an apostrophe: Telegramda, SMS’ni.
 _LATIN_NAME = re.compile(
     rf"((?i:{_alternation([b.lower() for b in _BRANDS])})|{_alternation(list(_ACRONYMS))})"
@@ -147,7 +151,7 @@ _NOT_A_WORD_END = r"(?![\w.+-]*@[A-Za-z0-9]|\.[A-Za-z0-9]|://|-(?i:fi|mail)\b)"
 # ('kino'): no Uzbek word ends in oʻ.
 _LATIN_WORD = re.compile(rf"{_LETTER}+(?:{_APOS}{_LETTER}+)*(?:(?<=[^nN][gG]){_APOS})?")
 # The units of a normalised lowercase word, longest first. oʻ/gʻ come before yo ("yoʻl" is y+oʻ+l).
-_UNIT = re.compile(r"[og]'|s'h|sh|ch|yo(?!')|y[aeu]|ts(?=iy|ion|ent|enz|ept)|.", re.DOTALL)
+_UNIT = re.compile(r"[og]'|s'h|sh|ch|yo(?!')|y[aeu]|ts(?=i[aeou]|iy|ent|enz|ept)|.", re.DOTALL)
 _LATIN_TO_CYRILLIC = {
     "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "ҳ", "i": "и", "j": "ж",
     "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "қ", "r": "р", "s": "с", "t": "т",
@@ -222,7 +226,9 @@ def _tokens(word: str) -> re.Pattern[str]:
     # protected alternatives are only tried where a word cannot be (or is the start of a domain …);
     # the last alternative takes a word that only looked like a protected span ("zid.Bizga").
     # The atomic group keeps a refused word from being retried shorter ("http" of "https://").
-    return re.compile(rf"(?P<word>(?>{word})){_NOT_A_WORD_END}|{_PROTECTED}|(?P<other>{word})", re.DOTALL)
+    # Latin capitals with digits (a visa type E-9, a form A4) are names: kept as they are, tried first.
+    return re.compile(rf"(?P<code>(?<![\w-])[A-Z]+-?\d[A-Za-z0-9-]*)|(?P<word>(?>{word})){_NOT_A_WORD_END}"
+                      rf"|{_PROTECTED}|(?P<other>{word})", re.DOTALL)  # fmt: skip
 
 
 _LATIN_TOKEN = _tokens(_LATIN_WORD.pattern)

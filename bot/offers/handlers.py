@@ -1,6 +1,6 @@
 """Telegram handlers of the job-offer checker: thin; the logic is in guided.py, scan.py and report.py.
 
-Callback data: o:menu, o:guided, o:paste, o:back, o:quit, o:report, and o:a:<question id>:<yes|no|unsure>
+Callback data: o:menu, o:guided, o:paste, o:back, o:quit, o:report, o:more, and o:a:<question id>:<yes|no|unsure>
 (the question id makes an old button from before a restart or a content change recognisable).
 """
 
@@ -17,7 +17,7 @@ from bot.guidance.screens import footer, main_menu
 from bot.i18n.catalogs import Translator
 from bot.messaging import session, show
 from bot.offers import guided
-from bot.offers.report import render
+from bot.offers.report import render_pages
 from bot.services import Context, Services, services
 from bot.storage.users import User
 from bot.ui import HIDE, OFFER, TALK, Button, Screen
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 AWAITING_OFFER = "offer"
 LAST_OFFER = "last_offer"  # kept in memory only, for "Report this recruiter"; never stored
+MORE_PAGES = "more_pages"  # the result's later pages, in memory only, for "More"
 PASTED_OFFER_CHARS = 200  # a text this long with no other meaning is taken for a pasted offer
 MAX_MESSAGE = 4096
 
@@ -60,22 +61,32 @@ def _question_screen(svc: Services, t: Translator, state: guided.GuidedState) ->
     return Screen(text, rows)
 
 
-def _result_screen(svc: Services, t: Translator, assessment: guided.Assessment, *, scanned: bool) -> Screen:
-    text = render(assessment, svc.content.offers, t.language.source)
+def _result_screens(svc: Services, t: Translator, assessment: guided.Assessment, *, scanned: bool) -> list[Screen]:
+    """The result, a phone screen a page: the strongest signs first, the rest behind "More"."""
+    pages = render_pages(assessment, svc.content.offers, t.language.source)
     if t.transliterate is not None:
-        text = t.transliterate(text)
+        pages = [t.transliterate(page) for page in pages]
     if assessment.flags:
         # CLDR's plural rules through Babel: Russian has three forms, Kazakh and Uzbek two.
         count = t.ngettext("{count} warning sign found", "{count} warning signs found", len(assessment.flags))
-        head, _, rest = text.partition("\n")
-        text = f"{head}\n{count}\n{rest}"
+        head, _, rest = pages[0].partition("\n")
+        pages[0] = f"{head}\n{count}\n{rest}"
     rows: list[list[Button]] = []
     if assessment.talk_to_person:
         rows.append([Button(t.gettext("Talk to a person"), TALK)])
     if scanned:
         rows.append([Button(t.gettext("Report this recruiter"), OFFER + "report")])
     rows.append([Button(t.gettext("Check another offer"), OFFER + "menu")])
-    return Screen(text[:MAX_MESSAGE], rows + footer(t, None))
+    rows += footer(t, None)
+    more = [Button(t.gettext("More"), OFFER + "more")]
+    return [Screen(page[:MAX_MESSAGE], ([more] if index < len(pages) - 1 else []) + rows)
+            for index, page in enumerate(pages)]  # fmt: skip
+
+
+async def _show_result(context: Context, user: User, screens: list[Screen], edit: Message | None = None) -> None:
+    """The first page now; the others wait in memory (never stored) for "More"."""
+    _memory(context)[MORE_PAGES] = screens[1:]
+    await show(context, user.chat_id, screens[0], edit=edit)
 
 
 async def _state(svc: Services, user: User) -> guided.GuidedState:
@@ -111,6 +122,14 @@ async def button(update: Update, context: Context) -> None:
     if action in ("guided", "back", "quit") or action.startswith("a:"):
         current = await _guided_step(context, svc, user, t, action, editable)
         await query.answer(None if current else t.gettext("This menu has changed."))
+        return
+    if action == "more":
+        pages: list[Screen] = _memory(context).get(MORE_PAGES) or []
+        await query.answer(None if pages else t.gettext("This menu has changed."))
+        if pages:
+            await show(context, user.chat_id, pages.pop(0))
+        else:
+            await show(context, user.chat_id, _menu(t))
         return
     await query.answer()
     if action == "menu":
@@ -150,7 +169,7 @@ async def _guided_step(context: Context, svc: Services, user: User, t: Translato
         await _save(svc, user, None)
         async with svc.store.tx() as tx:
             await tx.stats.count_event("check", t.code, assessment.risk)
-        await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=False), edit=editable)
+        await _show_result(context, user, _result_screens(svc, t, assessment, scanned=False), edit=editable)
         return current_button
     await _save(svc, user, state)
     screen = _question_screen(svc, t, state)
@@ -165,22 +184,29 @@ def looks_like_an_offer(message: Message, awaiting: str | None) -> bool:
                            or len(text) >= PASTED_OFFER_CHARS)  # fmt: skip
 
 
-async def maybe_scan(update: Update, context: Context, user: User, t: Translator) -> bool:
-    """Scan a forwarded or pasted offer; False when the message is not one."""
+async def maybe_scan(update: Update, context: Context, user: User, t: Translator, *, in_ticket: bool = False) -> bool:
+    """Scan a forwarded or pasted offer; False when the message is not one. `in_ticket`: the offer goes to
+    the operators anyway, so the verdict offers no "Report this recruiter"."""
     message = update.effective_message
     if message is None or not looks_like_an_offer(message, user.awaiting):
         return False
+    await show_check(context, user, t, message.text or message.caption or "", message.message_id, in_ticket=in_ticket)
+    return True
+
+
+async def show_check(context: Context, user: User, t: Translator, text: str, message_id: int, *,
+                     in_ticket: bool = False) -> None:  # fmt: skip
+    """Scan an offer's text and show the result (also for an offer held back by "are you in danger?")."""
     svc = services(context)
-    text = message.text or message.caption or ""
     assessment = svc.offers.check(text, t.language.source)
     if user.awaiting == AWAITING_OFFER:
         async with svc.store.tx() as tx:
             await tx.users.update(user.chat_id, awaiting=None)
     async with svc.store.tx() as tx:
         await tx.stats.count_event("scan", t.code, assessment.risk)
-    _memory(context)[LAST_OFFER] = {"text": text, "message_id": message.message_id}
-    await show(context, user.chat_id, _result_screen(svc, t, assessment, scanned=True))
-    return True
+    if not in_ticket:
+        _memory(context)[LAST_OFFER] = {"text": text, "message_id": message_id}
+    await _show_result(context, user, _result_screens(svc, t, assessment, scanned=not in_ticket))
 
 
 def _memory(context: Context) -> dict[Any, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.content.offers import OffersContent
-from bot.content.text import Localized
-from bot.offers.assess import Assessment
+from bot.content.text import SCREEN_CHARS, Localized
+from bot.offers.assess import Assessment, FlagHit
 
 FALLBACK = "ru"
 
@@ -36,28 +36,32 @@ def _pay_line(assessment: Assessment, content: OffersContent, lang: str) -> str 
     ).replace(";  ", "; ")  # fmt: skip
 
 
-def render(assessment: Assessment, content: OffersContent, lang: str) -> str:
-    """The result the user reads: headline, flags with their reasons, what to ask, next steps, the checks."""
-    advice, flags = content.advice, content.rules.flags
-    lines = [_t(advice.headline[assessment.risk], lang)]
-    if not assessment.flags:
-        lines += ["", _t(advice.none_found, lang)]
-    else:
-        lines += ["", _t(advice.flags_header, lang)]
-        for hit in assessment.flags:
-            flag = flags[hit.flag]
-            head = f"• {_t(flag.title, lang)}"
-            if hit.flag == "pay_too_high" and (pay := _pay_line(assessment, content, lang)):
-                head += f": {pay}"
-            elif hit.evidence:
-                head += f": «{hit.evidence.strip()}»"
-            if hit.unsure:
-                head += f" {_t(advice.unsure_mark, lang)}"
-            lines.append(head)
-            lines.append(f"  {_t(flag.why, lang)}")
+FIRST_PAGE_CHARS = SCREEN_CHARS - 50  # the first page gets the count of signs after its headline
+TOP_SIGNS = (3, 5)  # the strongest signs shown first: as many as fit on the first page, 3 to 5
+
+
+def _flag_item(hit: FlagHit, assessment: Assessment, content: OffersContent, lang: str) -> str:
+    advice, flag = content.advice, content.rules.flags[hit.flag]
+    head = f"• {_t(flag.title, lang)}"
+    if hit.flag == "pay_too_high" and (pay := _pay_line(assessment, content, lang)):
+        head += f": {pay}"
+    elif hit.evidence:
+        head += f": «{hit.evidence.strip()}»"
+    if hit.possible:
+        head += f" {_t(advice.possible_mark, lang)}"
+    elif hit.unsure:
+        head += f" {_t(advice.unsure_mark, lang)}"
+    return f"{head}\n  {_t(flag.why, lang)}"
+
+
+def _sections(assessment: Assessment, content: OffersContent, lang: str) -> tuple[list[str], list[Section]]:
+    """The strongest sure signs, and every section after them in the order they are read."""
+    advice = content.advice
+    # Sure signs first, strongest first (assess sorts by weight); signs only a model suggested come last.
+    ordered = [hit for hit in assessment.flags if not hit.possible] + [hit for hit in assessment.flags if hit.possible]
+    items = [_flag_item(hit, assessment, content, lang) for hit in ordered]
+    sure = sum(not hit.possible for hit in assessment.flags)
     asks = [q for q in (content.questions.by_id(qid) for qid in assessment.to_ask) if q and q.ask]
-    if asks:
-        lines += ["", _t(advice.ask_header, lang), *(f"• {_t(q.ask, lang)}" for q in asks)]
     steps = [
         step
         for step in advice.steps
@@ -65,10 +69,61 @@ def render(assessment: Assessment, content: OffersContent, lang: str) -> str:
         and (not step.langs or lang in step.langs)
         and (not step.destinations or assessment.destination in step.destinations)
     ]
-    if steps:
-        lines += ["", _t(advice.steps_header, lang), *(f"• {_t(step.text, lang)}" for step in steps)]
-    lines += ["", _t(advice.always_header, lang), *(f"• {_t(text, lang)}" for text in advice.always)]
-    return "\n".join(lines).strip()
+    rest: list[Section] = [
+        (_t(advice.steps_header, lang), [f"• {_t(step.text, lang)}" for step in steps]),
+        (_t(advice.flags_header, lang), items[min(sure, TOP_SIGNS[1]) :]),
+        (_t(advice.ask_header, lang), [f"• {_t(q.ask, lang)}" for q in asks]),
+        (_t(advice.always_header, lang), [f"• {_t(text, lang)}" for text in advice.always]),
+    ]
+    return items[: min(sure, TOP_SIGNS[1])], rest
+
+
+Section = tuple[str, list[str]]
+
+
+def _text(head: str, sections: list[Section]) -> str:
+    parts = [head] + ["\n".join([title, *items]) for title, items in sections if items]
+    return "\n\n".join(parts).strip()
+
+
+def _add(page: list[Section], title: str, item: str) -> list[Section]:
+    if page and page[-1][0] == title:
+        return [*page[:-1], (title, [*page[-1][1], item])]
+    return [*page, (title, [item])]
+
+
+def render_pages(assessment: Assessment, content: OffersContent, lang: str) -> list[str]:
+    """The result in pages that each fit a phone screen. The first: the headline, the three to five
+    strongest signs and, as far as they fit, what to do; the rest behind "More"."""
+    advice = content.advice
+    head = _t(advice.headline[assessment.risk], lang)
+    if not assessment.flags:
+        head += "\n\n" + _t(advice.none_found, lang)
+    top, rest = _sections(assessment, content, lang)
+    signs = _t(advice.flags_header, lang)
+    # As many of the strongest signs as fit, never fewer than three (or all there are).
+    while len(top) > TOP_SIGNS[0] and len(_text(head, [(signs, top)])) > FIRST_PAGE_CHARS:
+        rest[1] = (signs, [top.pop(), *rest[1][1]])
+    pages: list[list[Section]] = [[(signs, top)]]
+    # Then what to do, the other signs (never on the first page: they are behind "More"), what to ask and
+    # the checks for every offer, item by item, a new page when one would grow too long.
+    for title, items in rest:
+        for item in items:
+            first = len(pages) == 1
+            grown = _add(pages[-1], title, item)
+            limit = FIRST_PAGE_CHARS if first else SCREEN_CHARS
+            if title == signs and first:
+                pages.append([(title, [item])])
+            elif len(_text(head if first else "", grown)) <= limit or not any(entries for _, entries in pages[-1]):
+                pages[-1] = grown
+            else:
+                pages.append([(title, [item])])
+    return [_text(head if index == 0 else "", page) for index, page in enumerate(pages)]
+
+
+def render(assessment: Assessment, content: OffersContent, lang: str) -> str:
+    """The whole result as one text (every page), for reports and tests."""
+    return "\n\n".join(render_pages(assessment, content, lang))
 
 
 def to_json(assessment: Assessment) -> dict[str, Any]:
@@ -111,7 +166,7 @@ def check_offer_report(path_label: str, text: str, checker: Any, lang: str | Non
         out.append("  no warning signs found (this does not clear the offer)")
     for hit in assessment.flags:
         definition = content.rules.flags[hit.flag]
-        strength = "strong" if definition.strong else "weak"
+        strength = ("strong" if definition.strong else "weak") + (", possible: a model only" if hit.possible else "")
         evidence = _pay_line(assessment, content, shown) if hit.flag == "pay_too_high" else hit.evidence
         out.append(f"  - {hit.flag} [{hit.weight:g}, {strength}] {_t(definition.title, shown)}: «{evidence or ''}»")
     facts = assessment.facts

@@ -21,25 +21,27 @@ log = logging.getLogger(__name__)
 
 
 async def _delete_chat(context: Context, svc: Services, chat_id: int) -> list[int]:
-    """Delete the chat's remembered messages of the last 48 hours; returns the ids that are gone."""
+    """Delete the chat's remembered messages of the last 48 hours; returns the ids that are gone.
+
+    A batch Telegram refuses, for whatever reason (a bad id in it, a server error, a Bot API without
+    deleteMessages), is deleted one message at a time. What cannot be deleted in an outage stays
+    remembered for the next time."""
     gone: list[int] = []
     for batch in await service.messages_to_hide(svc.store, chat_id):
         try:
             await context.bot.delete_messages(chat_id, batch)
             gone += batch
             continue
-        except BadRequest as error:
+        except TelegramError as error:
             log.info("batch delete refused (%s); deleting one by one", type(error).__name__)
-        except TelegramError as error:  # an outage: what is not deleted stays remembered for next time
-            log.warning("could not delete a batch of messages (%s)", type(error).__name__)
-            continue
         for message_id in batch:
             try:
                 await context.bot.delete_message(chat_id, message_id)
             except BadRequest:
                 pass  # gone already, or too old: nothing more to do about it
-            except TelegramError:
-                continue
+            except TelegramError as error:  # an outage: the rest waits for the next hide
+                log.warning("could not delete messages one by one (%s)", type(error).__name__)
+                return gone
             gone.append(message_id)
     return gone
 
@@ -62,6 +64,7 @@ async def hide(update: Update, context: Context) -> None:
     ticket_id = await service.hidden(svc.store, chat.id, gone, svc.settings.operator_chat_id)
     if ticket_id is not None:
         svc.dispatcher.wake()
+    await svc.escalation.confirms.hidden(chat.id)  # hidden instead of answering "are you in danger?"
     _, t = await session(context, update)
     neutral = (t or svc.default_translator()).gettext("OK")
     try:
@@ -78,6 +81,10 @@ async def forget(update: Update, context: Context) -> None:
     t = t or svc.default_translator()
     text = t.gettext("Delete everything the helpline keeps about you: your language, your answers, your "
                      "messages to us? This cannot be undone.")  # fmt: skip
+    if svc.settings.export_labels:  # the NGO teaches the bot with operators' labels (helpline export-labels)
+        text += "\n\n" + t.gettext("To help the bot recognise danger, the helpline may use the words of your messages "
+                                   "to a person, without names, numbers and addresses. If you delete everything, "
+                                   "it will not.")  # fmt: skip
     rows = [[screens.Button(t.gettext("Yes, delete"), FORGET + "yes"), screens.Button(t.gettext("No"), FORGET + "no")],
             [screens.Button(t.gettext("Hide this chat"), HIDE)]]
     await show(context, user.chat_id, Screen(text, rows))

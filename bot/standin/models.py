@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 JSON = dict[str, Any]
-FaultKind = Literal["retry_after", "server_error", "drop", "forbidden"]
+# not_found: what a Bot API server answers for a method it lacks (404); too_long: a 400 "message is too long"
+FaultKind = Literal["retry_after", "server_error", "drop", "forbidden", "not_found", "too_long"]
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024

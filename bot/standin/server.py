@@ -166,6 +166,7 @@ class StandIn:
         self._pusher: asyncio.Task[None] | None = None
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._profile: dict[tuple[str, str], str] = {("name", ""): self.bot_user["first_name"]}
+        self._profile_wait_until = 0.0  # monotonic time until which profile setters answer 429
         self._sent_at: dict[int | None, deque[float]] = {}  # chat id (None = all) -> send times
         self._seq = 0  # bumped on every bot write
         self._action_seq = 0  # self._seq when the latest simulated person acted
@@ -260,6 +261,17 @@ class StandIn:
     def deny_deleting(self, chat_id: int) -> None:
         """Take the bot's can_delete_messages right in a group: deleting a topic fails there."""
         self._chat(chat_id).bot_can_delete = False
+
+    def flood_profile(self, seconds: int) -> None:
+        """Answer setMyName, setMyDescription, setMyShortDescription and setMyCommands with 429 for the next
+        `seconds`, each time with the wait that is left, as Telegram does for these tightly limited methods."""
+        self._profile_wait_until = time.monotonic() + seconds
+
+    def _check_profile_flood(self) -> None:
+        left = self._profile_wait_until - time.monotonic()
+        if left > 0:
+            wait = max(1, math.ceil(left))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sending to them fails with 403 until they write again."""
@@ -583,6 +595,10 @@ class StandIn:
             raise ApiError(500, "Internal Server Error")
         if fault.kind == "forbidden":
             raise ApiError(403, BLOCKED)
+        if fault.kind == "not_found":  # what a Bot API server that lacks the method answers
+            raise ApiError(404, "Not Found")
+        if fault.kind == "too_long":
+            raise bad_request("message is too long")
         return fault.kind
 
     def _check_throttled(self, chat_id: Any) -> None:
@@ -817,7 +833,7 @@ class StandIn:
         text = render(raw or "", p.opt_str("parse_mode")).strip()  # Telegram trims messages
         if not text:
             raise bad_request("message text is empty" if key == "text" else "message caption is empty")
-        if len(text) > limit:
+        if utf16_len(text) > limit:  # Telegram counts UTF-16 code units: an emoji outside the BMP is two
             raise bad_request("message is too long" if key == "text" else "message caption is too long")
         return text
 
@@ -1178,6 +1194,7 @@ class StandIn:
         return json.dumps(scope or {"type": "default"}, sort_keys=True), language_code or ""
 
     def _api_set_my_commands(self, p: Params) -> bool:
+        self._check_profile_flood()
         commands = p.opt_list("commands") or []
         if len(commands) > 100:
             raise bad_request("too many commands")
@@ -1198,6 +1215,7 @@ class StandIn:
         return True
 
     def _set_profile(self, field: str, limit: int, p: Params) -> bool:
+        self._check_profile_flood()
         value = p.opt_str(field) or ""
         if len(value) > limit:
             raise bad_request(f"bot {field.replace('_', ' ')} is too long")

@@ -4,7 +4,9 @@
 * helpline_tickets_opened_total{category} — tickets ever opened, by category (read from the database, so it
   survives restarts: tickets are never deleted, only their texts);
 * helpline_outbox_pending — messages waiting in the outbox (from the database);
-* helpline_dispatcher_delivered_total — outbox rows the dispatcher delivered since this process started.
+* helpline_dispatcher_delivered_total — outbox rows the dispatcher delivered since this process started;
+* helpline_outbox_set_aside_total{kind,reason} — outbox rows Telegram refused for good, set aside without a
+  retry since this process started (each also logged, and audited on its ticket).
 
 Wiring (the lead's): put a `Metrics` in `bot_data[METRICS]`, register `count_update` as
 `TypeHandler(Update, count_update)` in an early group, and mount the route with
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 METRICS = "metrics"  # the key of the Metrics object in the Application's bot_data
 NO_CATEGORY = "none"
 COLLECT_TIMEOUT = 5.0
+SET_ASIDE = "helpline_outbox_set_aside"
+SET_ASIDE_HELP = "Outbox messages Telegram refused for good, set aside without a retry, since the process started"
 
 Collect = Callable[[], Awaitable[None]]
 
@@ -46,6 +50,7 @@ class _Snapshot(Collector):
     def __init__(self) -> None:
         self.tickets: dict[str, int] = {}
         self.delivered: int | None = None
+        self.set_aside: dict[tuple[str, str], int] = {}
 
     def collect(self) -> Iterator[Metric]:
         tickets = CounterMetricFamily("helpline_tickets_opened", "Tickets opened, by category", labels=["category"])
@@ -58,11 +63,16 @@ class _Snapshot(Collector):
         if self.delivered is not None:
             delivered.add_metric([], self.delivered)
         yield delivered
+        set_aside = CounterMetricFamily(SET_ASIDE, SET_ASIDE_HELP, labels=["kind", "reason"])
+        for (kind, reason), count in sorted(self.set_aside.items()):
+            set_aside.add_metric([kind, reason], count)
+        yield set_aside
 
     def describe(self) -> Iterator[Metric]:
         # Describe without collecting, so registering does not read a snapshot that is not there yet.
         yield CounterMetricFamily("helpline_tickets_opened", "Tickets opened, by category", labels=["category"])
         yield CounterMetricFamily("helpline_dispatcher_delivered", "Outbox messages delivered by the dispatcher")
+        yield CounterMetricFamily(SET_ASIDE, SET_ASIDE_HELP, labels=["kind", "reason"])
 
 
 class Metrics:
@@ -81,6 +91,9 @@ class Metrics:
     def set_delivered(self, delivered: int) -> None:
         self._snapshot.delivered = delivered
 
+    def set_set_aside(self, by_kind_and_reason: dict[tuple[str, str], int]) -> None:
+        self._snapshot.set_aside = dict(by_kind_and_reason)
+
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
@@ -94,18 +107,22 @@ async def read_into(metrics: Metrics, store: Store) -> None:
     metrics.set_tickets_opened(dict(Tally(category or NO_CATEGORY for category, *_ in timings)))
 
 
-def store_collector(metrics: Metrics, store: Store, delivered: Callable[[], int] | None = None) -> Collect:
+def store_collector(metrics: Metrics, store: Store, delivered: Callable[[], int] | None = None,
+                    set_aside: Callable[[], dict[tuple[str, str], int]] | None = None) -> Collect:  # fmt: skip
     async def collect() -> None:
         await read_into(metrics, store)
         if delivered is not None:
             metrics.set_delivered(delivered())
+        if set_aside is not None:
+            metrics.set_set_aside(set_aside())
 
     return collect
 
 
 def services_collector(svc: Services, metrics: Metrics) -> Collect:
-    """The collect function of the running bot: its store and its dispatcher's delivery count."""
-    return store_collector(metrics, svc.store, lambda: int(svc.dispatcher.delivered))
+    """The collect function of the running bot: its store, its dispatcher's delivered and set-aside counts."""
+    return store_collector(metrics, svc.store, lambda: int(svc.dispatcher.delivered),
+                           lambda: dict(svc.dispatcher.set_aside))  # fmt: skip
 
 
 async def count_update(update: object, context: Any) -> None:

@@ -55,9 +55,10 @@ class OutboxRepo(Repo):
             (iso(when), error, item_id),
         )
 
-    async def give_up(self, item_id: int, error: str) -> None:
+    async def set_aside(self, item_id: int, reason: str) -> None:
+        """Telegram refused the row for good: never retried, and its lane moves on (state 'dead')."""
         await self.run("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
-                       (error, item_id))  # fmt: skip
+                       (reason, item_id))  # fmt: skip
 
     async def pending(self) -> int:
         row = await self.one("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")

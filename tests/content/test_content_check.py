@@ -212,3 +212,93 @@ def test_a_number_in_a_text_must_be_a_verified_contact(content_dir, capsys) -> N
     )
     assert any("canned.yaml" in line and "[ru]" in line and "+7 495 967-98-44" in line for line in lines), lines
     assert not any("canned.yaml" in line and "[uz]" in line and "112" in line for line in lines)
+
+
+# -- a first run, and the checks that keep texts short, consistent and never empty-handed ----------
+
+
+def test_a_clean_check_is_silent(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["content", "check", "--dir", str(CONTENT_DIR)])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.out == "" and captured.err == "", captured.out + captured.err
+
+
+def test_a_yaml_syntax_error_names_file_and_line(content_dir, capsys) -> None:
+    write(content_dir, "canned.yaml", "answers:\n  passport:\n    title: x\n    text: {kk: a, ru: b, uz: c\n")
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    broken = [line for line in lines if line.startswith("content/canned.yaml")]
+    assert len(broken) == 1 and broken[0].startswith("content/canned.yaml:5: error: not valid YAML"), lines
+
+
+def test_one_broken_file_does_not_hide_the_warnings_of_the_others(content_dir, capsys) -> None:
+    write(content_dir, "canned.yaml", "answers: [\n")
+    guidance = (content_dir / "guidance.yaml").read_text(encoding="utf-8")
+    (content_dir / "guidance.yaml").write_text(guidance.replace("Договор — ваша защита.", "Контракт — ваша защита."),
+                                               encoding="utf-8")  # fmt: skip
+    contacts = (content_dir / "contacts.yaml").read_text(encoding="utf-8")
+    (content_dir / "contacts.yaml").write_text(contacts.replace('        status: "launch not confirmed"\n', ""),
+                                               encoding="utf-8")  # fmt: skip
+    code, lines = check(content_dir, capsys)
+    assert code == 1
+    assert any(line.startswith("content/canned.yaml:") and "not valid YAML" in line for line in lines), lines
+    assert any(line.startswith("content/guidance.yaml:") and "«Контракт»" in line for line in lines), lines
+    assert any("contacts.yaml" in line and "'tj_emergency' is not verified" in line for line in lines), lines
+
+
+def test_a_missing_content_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["content", "check", "--dir", str(tmp_path / "nowhere")])
+    captured = capsys.readouterr()
+    assert code == 1
+    lines = captured.out.splitlines()
+    assert len(lines) == 1 and "does not exist" in lines[0], lines
+
+
+def test_a_text_longer_than_a_phone_screen_is_a_warning(content_dir, capsys) -> None:
+    guidance = (content_dir / "guidance.yaml").read_text(encoding="utf-8")
+    long_line = "        • " + "Очень длинное объяснение. " * 40 + "\n"
+    guidance = guidance.replace("        Договор — ваша защита.\n", "        Договор — ваша защита.\n" + long_line)
+    (content_dir / "guidance.yaml").write_text(guidance, encoding="utf-8")
+    code, lines = check(content_dir, capsys)
+    assert code == 0
+    assert any("guidance.yaml" in line and "[ru] warning:" in line and "more than a phone screen" in line
+               for line in lines), lines  # fmt: skip
+
+
+def test_the_glossary_warns_about_the_other_word_for_a_thing(content_dir, capsys) -> None:
+    advice = (content_dir / "offers" / "advice.yaml").read_text(encoding="utf-8")
+    advice = advice.replace("жазбаша келісімшартқа қол қойыңыз", "жазбаша шартқа қол қойыңыз")
+    (content_dir / "offers" / "advice.yaml").write_text(advice, encoding="utf-8")
+    code, lines = check(content_dir, capsys)
+    assert code == 0
+    assert any(line.startswith("content/offers/advice.yaml:") and "[kk] warning: «шартқа»" in line
+               and "«келісімшарт»" in line for line in lines), lines  # fmt: skip
+
+
+def test_a_country_without_a_verified_emergency_number_is_a_warning(content_dir, capsys) -> None:
+    contacts = (content_dir / "contacts.yaml").read_text(encoding="utf-8")
+    start = contacts.index("    # Users in Kyrgyzstan")
+    end = contacts.index("\n", contacts.index("    status:", start)) + 1
+    (content_dir / "contacts.yaml").write_text(contacts[:start] + contacts[end:], encoding="utf-8")
+    code, lines = check(content_dir, capsys)
+    assert code == 0
+    assert any("contacts.yaml" in line and "KG has no verified emergency" in line for line in lines), lines
+
+
+def test_the_call_back_answer_names_every_country(content_dir, capsys) -> None:
+    canned = (content_dir / "canned.yaml").read_text(encoding="utf-8")
+    start = canned.index("        • Кыргызстан:")
+    (content_dir / "canned.yaml").write_text(canned[:start] + canned[canned.index("\n", start) + 1 :], encoding="utf-8")
+    _, lines = check(content_dir, capsys)
+    assert any("canned.yaml" in line and "[ru] warning: call_back does not name Кыргызстан" in line
+               for line in lines), lines  # fmt: skip
+
+
+def test_a_kazakh_case_ending_after_a_number_is_reported(content_dir, capsys) -> None:
+    questions = (content_dir / "offers" / "questions.yaml").read_text(encoding="utf-8")
+    questions = questions.replace('kk: "{n}-сұрақ / {total}"', 'kk: "{total} сұрақтың {n}-і"')
+    (content_dir / "offers" / "questions.yaml").write_text(questions, encoding="utf-8")
+    _, lines = check(content_dir, capsys)
+    assert any("questions.yaml" in line and "[kk] warning:" in line and "vowel harmony" in line
+               for line in lines), lines  # fmt: skip

@@ -9,6 +9,8 @@ from bot.standin.server import StandIn
 
 async def test_name_descriptions_and_commands_come_from_content(standin: StandIn, bot: RunningBot) -> None:
     profile = shipped_content().profile
+    # Set in the background after start.
+    await standin.wait_until(lambda: len(standin.calls_to("setMyCommands", ok=True)) == 3, timeout=10)
     for lang in ("kk", "ru", "uz"):
         commands = {c["command"]: c["description"] for c in standin.my_commands(language_code=lang)}
         assert commands == {name: text.root[lang] for name, text in profile.commands.items()}

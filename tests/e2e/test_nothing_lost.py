@@ -74,8 +74,8 @@ def delivered_once(standin: StandIn, person: Person) -> None:
     # The user's answer is never lost. It may come twice when the kill falls while Telegram had already
     # accepted it in another lane (the Bot API has no idempotency key); operators' messages never double,
     # because the group's lane is sent one row at a time and the kill falls on that lane's request.
-    alerted = shipped_content().escalation.alerted.root["ru"]
-    assert sum(t.startswith(alerted) for t in person.texts()) >= 1
+    danger = shipped_content().escalation.danger.root["ru"]  # the first words of the answer out of hours
+    assert sum(t.startswith(danger) for t in person.texts()) >= 1
 
 
 def kill_on(standin: StandIn, bot: BotProcess, method: str, *, nth: int = 1,

@@ -28,7 +28,7 @@ USERNAME = "HelplineTestBot"
 # Numbers in the reference that are not verified: a leaflet must never print them.
 UNVERIFIED = ("116 16", "11616", "1899", "967-98-44", "189")
 TITLES = {"kk": "Шетелде жұмыс", "ru": "Работа за границей", "uz": "Chet elda ish", "uzc": "Чет элда иш"}
-SIGN = {"kk": "Төлқұжатыңызды", "ru": "паспорт", "uz": "Pasportingizni", "uzc": "Паспортингизни"}
+SIGN = {"kk": "Паспортыңызды", "ru": "паспорт", "uz": "Pasportingizni", "uzc": "Паспортингизни"}
 
 
 @pytest.fixture

@@ -147,3 +147,15 @@ async def test_a_topic_the_bot_may_not_delete_is_left_to_the_operators(
                                          for m in standin.chat_messages(GROUP_ID)))  # fmt: skip
     assert any(LATER in t for t in left), "still there: people must delete it"
     assert query(database, "SELECT COUNT(*) AS n FROM ticket_messages WHERE text IS NOT NULL")[0]["n"] == 0
+
+
+async def test_forget_empties_the_chat_when_batch_deleting_fails(standin: StandIn, bot: RunningBot) -> None:
+    """deleteMessages refused (a Bot API without it): the chat is emptied one message at a time."""
+    person = Person(standin, CHAT + 4)
+    await person.start("ru")
+    await person.send("что-то непонятное")
+    await person.send("/forget")
+    standin.inject("deleteMessages", "not_found", times=10)
+    done = await press(person, "f:yes")
+    await standin.wait_idle()
+    assert [m["message_id"] for m in standin.chat_messages(person.id)] == [done["message_id"]]

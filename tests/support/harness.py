@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ GROUP_ID = -1001234567890
 OPERATORS = (7001, 7002)
 STRANGER = 6666
 TOKEN = "123456:TEST-token-for-the-stand-in"
+STOP_DEADLINE = 30.0  # seconds; the bot's own deadlines (the dispatcher's 5 s) keep a stop far below it
 
 _content: Content | None = None
 
@@ -76,9 +78,18 @@ class RunningBot:
         return self
 
     async def stop(self) -> None:
+        """Stop within STOP_DEADLINE; past it, fail with where every task still waits (not a silent hang)."""
         if self.app is not None:
-            await stopped(self.app)
-            self.app = None
+            app, self.app = self.app, None
+            try:
+                await asyncio.wait_for(stopped(app), STOP_DEADLINE)
+            except TimeoutError:
+                waiting = []
+                for task in asyncio.all_tasks():
+                    frames = task.get_stack(limit=1)
+                    where = f"{frames[0].f_code.co_filename}:{frames[0].f_lineno}" if frames else "?"
+                    waiting.append(f"{task.get_name()} at {where}")
+                raise AssertionError(f"the bot did not stop within {STOP_DEADLINE} s; waiting: {waiting}") from None
 
     @property
     def services(self) -> Services:
@@ -103,12 +114,19 @@ class Person:
     async def _answered(self, act: Callable[[], Any], within: float = 5.0) -> dict[str, Any]:
         """Do something, then wait until the bot shows something new (a message or an edit)."""
         before = _snapshot(self.standin, self.id)
+
+        def changed() -> list[dict[str, Any]]:
+            return [m for m in self.standin.bot_messages(self.id) if (m["message_id"],
+                    m.get("text") or m.get("caption") or "", repr(m.get("reply_markup"))) not in before]  # fmt: skip
+
         await act()
         await self.standin.wait_until(lambda: _snapshot(self.standin, self.id) != before, timeout=within)
+        if not changed():  # deletions came first (Hide, /forget): the answer follows them
+            with contextlib.suppress(TimeoutError):
+                await self.standin.wait_until(lambda: bool(changed()), timeout=within)
         await asyncio.sleep(0.05)  # let a second message of the same answer land
-        changed = [m for m in self.standin.bot_messages(self.id) if (m["message_id"],
-                   m.get("text") or m.get("caption") or "", repr(m.get("reply_markup"))) not in before]  # fmt: skip
-        return changed[-1] if changed else self.standin.bot_messages(self.id)[-1]
+        new = changed()
+        return new[-1] if new else self.standin.bot_messages(self.id)[-1]
 
     async def send(self, text: str, **kwargs: Any) -> dict[str, Any]:
         return await self._answered(lambda: self.standin.user_sends(self.id, text, **kwargs))
