@@ -155,7 +155,8 @@ def test_page_one_rasterises(lang: str, content_dir: Path, tmp_path: Path) -> No
     texts = leaflet_texts(load_leaflet(content_dir), load_contacts(content_dir), translator(lang), link)
     pdf = render_leaflet(texts, link, tmp_path / f"{lang}.pdf")
     pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm is not None
+    if pdftoppm is None:  # a system tool, not a Python package: say what to install instead of failing blind
+        pytest.fail("pdftoppm is not installed: install poppler-utils (apt-get install poppler-utils)", pytrace=False)
     subprocess.run([pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)  # noqa: S603
     png = next(tmp_path.glob("p*.png"))
     assert png.stat().st_size > 10_000
