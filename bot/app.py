@@ -11,7 +11,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -205,12 +205,21 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
         await svc.store.close()
 
 
+def _stale_query(error: BaseException | None) -> bool:
+    text = str(error).lower() if isinstance(error, BadRequest) else ""
+    return "query is too old" in text or "query id is invalid" in text
+
+
 async def on_error(update: object, context: Context) -> None:
     """Log a trace id and the kind of update, never its text; tell the user sorry, with the main menu."""
     trace = uuid.uuid4().hex[:12]
     kind = next((name for name in ("message", "edited_message", "callback_query", "channel_post", "my_chat_member")
                  if isinstance(update, Update) and getattr(update, name, None)), type(update).__name__)  # fmt: skip
     error = context.error
+    if isinstance(update, Update) and update.callback_query is not None and _stale_query(error):
+        # A press handled just before a restart is handled again, and Telegram refuses a second answer.
+        log.info("update %s: a button press answered before (replayed after a restart)", update.update_id)
+        return
     frames = traceback.extract_tb(error.__traceback__) if error else []
     where = ", ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-4:])
     log.error("trace %s: %s while handling %s at %s", trace, type(error).__name__, kind, where)
