@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,23 @@ async def _watch(chat: TerminalChat) -> None:
         await asyncio.sleep(0.1)
 
 
+async def _readline() -> str:
+    """A line of input, read in a daemon thread: at Ctrl-C the chat leaves at once instead of waiting,
+    as `asyncio.to_thread` would, for a line that never comes."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def deliver(text: str) -> None:
+        if not line.done():
+            line.set_result(text)
+
+    def read() -> None:
+        loop.call_soon_threadsafe(deliver, sys.stdin.readline())
+
+    threading.Thread(target=read, daemon=True).start()
+    return await line
+
+
 async def run_terminal_chat(settings: Settings, *, lang: str | None, payload: str, operator: bool) -> int:
     async with StandIn() as standin:
         standin.add_group(GROUP_ID, "Helpline operators", is_forum=True)
@@ -168,12 +186,12 @@ async def run_terminal_chat(settings: Settings, *, lang: str | None, payload: st
                 await standin.user_sends(USER_ID, f"/start {payload}".strip())
                 await _settle(standin, chat)
                 while True:
-                    line = await asyncio.to_thread(sys.stdin.readline)
+                    line = await _readline()
                     if not line or not await chat.handle(line):
                         break
                     await _settle(standin, chat)
+                await _drain(application, standin, chat)  # not at Ctrl-C: that means leave now
             finally:
-                await _drain(application, standin, chat)
                 watcher.cancel()
                 await stopped(application)
     return 0
