@@ -31,9 +31,16 @@ async def private_message(update: Update, context: Context) -> None:
     text = message.text or message.caption or ""
     verdict = svc.triage.classify(text, lang_hint=user.lang) if text else None
     if user.lang is None:
-        # Someone in danger may write before choosing a language: take the one they wrote in.
+        # Neither chosen nor known from the phone. Someone in danger may write before choosing: take the
+        # language they wrote in when the text says so surely; a few words do not, so then ask.
         guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
-        if guessed is None:
+        if guessed is None or verdict is None or not verdict.lang_sure:
+            urgent = bool(verdict and verdict.urgent)
+            if urgent or user.awaiting == escalation.AWAITING_TICKET:
+                # Danger, or words for a person: the ticket opens whatever the language, then they choose.
+                category = verdict.category if verdict else None
+                await escalation.relay_or_open(update, context, user.model_copy(update={"lang": guessed}),
+                                               urgent=urgent, category=category)  # fmt: skip
             await show(context, user.chat_id, screens.language_picker(svc.translators()))
             return
         async with svc.store.tx() as tx:

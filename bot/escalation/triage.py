@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.content.triage import TriageRules
-from bot.text.detect import detect_language
+from bot.text.detect import guess_language
 from bot.text.normalize import tokenize
-
 
 Band = Literal["ticket", "confirm", "none"]  # open a ticket now; ask "are you in danger now?"; nothing
 
@@ -26,6 +25,7 @@ class TriageResult:
     matched: str | None  # the words of the original text that triggered it
     band: Band = "none"
     score: float = 0.0  # 0–1: how sure the judgement is that the person is in danger now
+    lang_sure: bool = False  # `lang` was read from the text surely enough to speak it without asking
 
 
 class Triage:
@@ -40,14 +40,15 @@ class Triage:
     def classify(self, text: str, lang_hint: str | None = None) -> TriageResult:
         tokens = tokenize(text)
         hits = self._matcher.scan_tokens(text, tokens)
-        lang = detect_language(text, tokens)
+        guess = guess_language(text, tokens)
+        lang, sure = guess.lang, guess.sure
         if not hits:
-            return TriageResult(urgent=False, category=None, lang=lang or lang_hint, matched=None)
+            return TriageResult(urgent=False, category=None, lang=lang or lang_hint, matched=None, lang_sure=sure)
         # The most urgent category wins; among its hits, the first in the text.
         best = min(hits, key=lambda hit: (-self._priority.get(self._pattern[hit.rule_id].category, -1), hit.start))
         pattern = self._pattern[best.rule_id]
         return TriageResult(urgent=True, category=pattern.category, lang=lang or pattern.lang or lang_hint,
-                            matched=best.evidence, band="ticket", score=1.0)  # fmt: skip
+                            matched=best.evidence, band="ticket", score=1.0, lang_sure=sure)  # fmt: skip
 
 
 def triage_lines(lines: Iterable[str], triage: Triage) -> Iterator[dict[str, object]]:

@@ -148,3 +148,12 @@ def test_ctrl_c_leaves_the_terminal_chat_at_once() -> None:
         chat.kill()
     assert "Traceback" not in err, err
     assert chat.returncode == 130
+
+
+def test_triage_gives_no_language_for_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    messages = tmp_path / "messages.txt"
+    messages.write_text("help me please\nI am locked in, they took my passport\n", encoding="utf-8")
+    assert main(["triage", str(messages), "--json"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["lang"] is None and not first["urgent"]
+    assert second["lang"] is None and second["urgent"], "danger in English is urgent too"
