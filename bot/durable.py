@@ -97,7 +97,7 @@ async def replay_unhandled(application: Application, store: Store) -> int:  # ty
         await tx.inbox.drop_handled()
         pending = await tx.inbox.unhandled()
     for data in pending:
-        update = Update.de_json(data, application.bot)
+        _, update = read_update(data, application.bot)  # a row python-telegram-bot cannot read is cut to its id
         if update is not None:
             await application.update_queue.put(update)
     if pending:

@@ -21,6 +21,8 @@ from bot.storage.stats import StatsRepo
 from bot.storage.tickets import TicketRepo
 from bot.storage.users import UserRepo
 
+CHECKPOINT_DELAY = 1.0  # seconds a handled update's bytes may stay in the -wal (DATA.md says so)
+
 
 class Tx:
     """The repositories, bound to one connection for the length of a transaction (or a read)."""
@@ -44,6 +46,8 @@ class Store:
         self.clock = clock or SystemClock()
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._checkpoint: asyncio.TimerHandle | None = None
+        self._checkpointing: set[asyncio.Task[None]] = set()
 
     async def open(self) -> None:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -60,9 +64,35 @@ class Store:
         await self._migrate(conn)
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            self._checkpoint.cancel()
+            self._checkpoint = None
+        for task in list(self._checkpointing):
+            await task
         if self._conn is not None:
+            await self.checkpoint()
             await self._conn.close()
             self._conn = None
+
+    async def checkpoint(self) -> None:
+        """Copy the -wal into the file and empty it. secure_delete overwrites deleted rows in the file, but
+        the -wal keeps the frames that wrote them (an update's names and text) until it is emptied."""
+        async with self._lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def checkpoint_soon(self, delay: float = CHECKPOINT_DELAY) -> None:
+        """A checkpoint `delay` seconds from now, one for all the deletions until then: cheap under load."""
+        if self._checkpoint is not None or self._conn is None:
+            return
+        loop = asyncio.get_running_loop()
+        self._checkpoint = loop.call_later(delay, self._start_checkpoint)
+
+    def _start_checkpoint(self) -> None:
+        self._checkpoint = None
+        if self._conn is not None:
+            task = asyncio.get_running_loop().create_task(self.checkpoint())
+            self._checkpointing.add(task)
+            task.add_done_callback(self._checkpointing.discard)
 
     @staticmethod
     async def _migrate(conn: aiosqlite.Connection) -> None:
