@@ -38,9 +38,23 @@ class TerminalChat:
         self.out = out
         self.operator = False
         self._shown: dict[int, dict[int, str]] = {USER_ID: {}, GROUP_ID: {}, OPERATOR_ID: {}}
+        self._deleted: dict[int, set[int]] = {chat_id: set() for chat_id in self._shown}
+
+    @staticmethod
+    def _event(message: dict[str, Any]) -> str | None:
+        """A forum topic's service message, in words (it has no text of its own)."""
+        if "forum_topic_created" in message:
+            return f"[topic opened: {message['forum_topic_created'].get('name', '')}]"
+        if "forum_topic_edited" in message:
+            return f"[topic renamed: {message['forum_topic_edited'].get('name', '')}]"
+        if "forum_topic_closed" in message:
+            return "[topic closed]"
+        if "forum_topic_reopened" in message:
+            return "[topic reopened]"
+        return None
 
     def _render(self, message: dict[str, Any]) -> str:
-        text = message.get("text") or message.get("caption") or ""
+        text = message.get("text") or message.get("caption") or self._event(message) or ""
         media = next((kind for kind in ("voice", "photo", "document", "location") if kind in message), None)
         if media:
             text = f"[{media}] {text}".strip()
@@ -52,13 +66,19 @@ class TerminalChat:
         return text
 
     def show_new(self) -> None:
-        """Print every bot message that is new or changed since the last look."""
+        """Print every bot message that is new or changed since the last look, and how many were deleted."""
+        where = {USER_ID: "bot → you", GROUP_ID: "bot → operators", OPERATOR_ID: "bot → operator"}
+        for chat_id, deleted in self._deleted.items():
+            gone = {m["message_id"] for m in self.standin.chat_messages(chat_id, include_deleted=True)
+                    if self.standin.is_deleted(chat_id, m["message_id"])} - deleted  # fmt: skip
+            if gone:
+                deleted |= gone
+                print(f"\n── {where[chat_id]}\n[{len(gone)} messages deleted]", file=self.out, flush=True)
         for chat_id, seen in self._shown.items():
             for message in self.standin.bot_messages(chat_id):
                 rendered = self._render(message)
                 if seen.get(message["message_id"]) != rendered:
                     seen[message["message_id"]] = rendered
-                    where = {USER_ID: "bot → you", GROUP_ID: "bot → operators", OPERATOR_ID: "bot → operator"}
                     topic = message.get("message_thread_id")
                     thread = f" (topic {topic})" if topic else ""
                     print(f"\n── {where[chat_id]}{thread}\n{rendered}", file=self.out, flush=True)
