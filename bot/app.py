@@ -28,7 +28,7 @@ from telegram.request import HTTPXRequest
 from bot import conversation, guard
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
-from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, replay_unhandled
+from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, heartbeat_file, replay_unhandled
 from bot.escalation import handlers as escalation
 from bot.escalation.dispatcher import Dispatcher
 from bot.escalation.service import Escalation
@@ -96,6 +96,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         get_updates_request=ReadableUpdatesRequest(),
         rate_limiter=AIORateLimiter(max_retries=3),
         inbox=Inbox(),
+        heartbeat=heartbeat_file(settings.database),
     )
     application = (
         ApplicationBuilder()
