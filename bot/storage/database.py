@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
@@ -21,6 +22,7 @@ from bot.storage.stats import StatsRepo
 from bot.storage.tickets import TicketRepo
 from bot.storage.users import UserRepo
 
+log = logging.getLogger(__name__)
 CHECKPOINT_DELAY = 1.0  # seconds a handled update's bytes may stay in the -wal (DATA.md says so)
 
 
@@ -70,15 +72,17 @@ class Store:
         for task in list(self._checkpointing):
             await task
         if self._conn is not None:
-            await self.checkpoint()
-            await self._conn.close()
+            await self._conn.close()  # the last connection to close checkpoints and deletes the -wal itself
             self._conn = None
 
     async def checkpoint(self) -> None:
         """Copy the -wal into the file and empty it. secure_delete overwrites deleted rows in the file, but
         the -wal keeps the frames that wrote them (an update's names and text) until it is emptied."""
         async with self._lock:
-            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as error:  # busy or locked (a backup reading): the next one will do
+                log.info("checkpoint postponed (%s)", error)
 
     def checkpoint_soon(self, delay: float = CHECKPOINT_DELAY) -> None:
         """A checkpoint `delay` seconds from now, one for all the deletions until then: cheap under load."""
