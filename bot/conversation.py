@@ -46,12 +46,18 @@ async def private_message(update: Update, context: Context) -> None:
     # Unsure: ask "are you in danger right now?" (someone who asked for a person gets one anyway).
     unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != escalation.AWAITING_TICKET else None
     if user.lang is None:
-        # Someone in danger may write before choosing a language: take the one they wrote in.
+        # Neither chosen nor known from the phone. Someone in danger may write before choosing: take the
+        # language they wrote in when the text says so surely; a few words do not, so then ask.
         guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
-        if guessed is None and unsure is not None:  # asked in every language
-            await _ask(update, context, user, message, unsure)
-            return
-        if guessed is None:
+        if guessed is None or verdict is None or not verdict.lang_sure:
+            if urgent or user.awaiting == escalation.AWAITING_TICKET:
+                # Danger, or words for a person: the ticket opens whatever the language, then they choose.
+                category = verdict.category if verdict and urgent else None
+                await escalation.relay_or_open(update, context, user.model_copy(update={"lang": guessed}),
+                                               urgent=urgent, category=category, judged=Judged.of(verdict))  # fmt: skip
+            elif unsure is not None:  # asked in every language, with Hide
+                await _ask(update, context, user, message, unsure)
+                return
             await show(context, user.chat_id, screens.language_picker(svc.translators()))
             return
         async with svc.store.tx() as tx:

@@ -335,6 +335,8 @@ class Escalation:
         answer = self.content.canned.answers.get(key)
         if answer is None:
             keys = ", ".join(sorted(self.content.canned.answers))
+            if not key:
+                return f"Which answer? Write /say KEY, KEY one of: {keys}"
             return f"No answer called {key!r}. Answers: {keys}"
         async with self.store.tx() as tx:
             ticket = await tx.tickets.get(ticket_id)

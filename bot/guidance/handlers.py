@@ -29,11 +29,7 @@ async def start(update: Update, context: Context) -> None:
     assert message is not None  # noqa: S101 - CommandHandler only passes messages
     payload = context.args[0] if context.args else ""
     lang, source = parse_payload(payload, svc.content.languages.codes)
-    user, t = await session(context, update)
-    if lang is None and t is None:
-        sender = update.effective_user
-        guessed = svc.content.languages.from_telegram(sender.language_code if sender else None)
-        lang = guessed.code if guessed else None
+    user, t = await session(context, update)  # takes the phone's language when none is chosen
     async with svc.store.tx() as tx:
         if lang is not None:
             await tx.users.update(message.chat_id, lang=lang)
