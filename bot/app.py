@@ -1,4 +1,4 @@
-"""Builds the python-telegram-bot Application: every handler registered here, in one visible order."""
+"""Builds the python-telegram-bot HelplineApp: every handler registered here, in one visible order."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
@@ -31,6 +30,7 @@ from bot.escalation import handlers as escalation
 from bot.escalation.dispatcher import Dispatcher
 from bot.escalation.service import Escalation
 from bot.escalation.triage import Triage
+from bot.floodgate import FloodGate
 from bot.guidance import handlers as guidance
 from bot.guidance import screens
 from bot.i18n.catalogs import I18n
@@ -41,7 +41,7 @@ from bot.paths import LOCALES_DIR
 from bot.privacy import handlers as privacy
 from bot.privacy.retention import retention_job
 from bot.ratelimit import PerChatRateLimiter
-from bot.services import SERVICES, Context, Services, services
+from bot.services import CONTEXT_TYPES, SERVICES, Context, HelplineApp, Services
 from bot.settings import Settings
 from bot.stats.handlers import stats_command
 from bot.stats.metrics import METRICS, Metrics, count_update
@@ -89,7 +89,7 @@ TICKET_COMMANDS = ["claim", "close", "transfer", "note", "say"]
 OPERATOR_COMMANDS = [*TICKET_COMMANDS, "queue", "oncall", "offcall", "stats"]
 
 
-class OperatorButtonHandler(CallbackQueryHandler):  # type: ignore[type-arg]
+class OperatorButtonHandler(CallbackQueryHandler[Context, None]):
     """A card's button pressed by an operator in their group (callback queries take no filters)."""
 
     def __init__(self, callback: Any, operator_ids: frozenset[int], group: int | None) -> None:
@@ -104,7 +104,7 @@ class OperatorButtonHandler(CallbackQueryHandler):  # type: ignore[type-arg]
         return super().check_update(update) if query.message.chat.id == self.group else None
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None, content: Content | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, *, clock: Clock | None = None, content: Content | None = None) -> HelplineApp:
     """The whole bot. Tests pass their own clock; the content is loaded (and checked) before anything starts."""
     content = content or load_content(settings.content_dir)
     clock = clock or SystemClock()
@@ -120,6 +120,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
     application = (
         ApplicationBuilder()
         .bot(bot)
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatProcessor())
         .post_init(lambda app: _post_init(app, settings, content, clock))
         .post_stop(_post_stop)
@@ -131,7 +132,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
     return application
 
 
-def register_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def register_handlers(application: HelplineApp, settings: Settings) -> None:
     """Every handler, in one place. Groups run in order; within a group the first match wins.
 
     -2  metrics: every update is counted, whatever happens to it next.
@@ -182,7 +183,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     application.add_error_handler(on_error)
 
 
-async def _post_init(application: Application, settings: Settings, content: Content, clock: Clock) -> None:  # type: ignore[type-arg]
+async def _post_init(application: HelplineApp, settings: Settings, content: Content, clock: Clock) -> None:
     store = Store(settings.database, clock)
     await store.open()
     if isinstance(application.bot, DurableBot):
@@ -195,7 +196,7 @@ async def _post_init(application: Application, settings: Settings, content: Cont
     esc.wake = dispatcher.wake
     application.bot_data[SERVICES] = Services(
         settings=settings, content=content, i18n=i18n, store=store, clock=clock, triage=triage,
-        flood=guard.FloodGate(settings.user_messages_per_minute), escalation=esc, dispatcher=dispatcher,
+        flood=FloodGate(settings.user_messages_per_minute), escalation=esc, dispatcher=dispatcher,
         offers=OfferChecker(content.offers),
     )  # fmt: skip
     dispatcher.start()
@@ -208,7 +209,7 @@ async def _post_init(application: Application, settings: Settings, content: Cont
     application.bot_data[PROFILE] = profile.start(settings, content, i18n)
 
 
-async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_stop(application: HelplineApp) -> None:
     """After the handlers are done and before the bot's connections close: the background work stops,
     each part within a deadline, so that a stop never hangs on a request that does not return."""
     task = application.bot_data.pop(PROFILE, None)
@@ -220,7 +221,7 @@ async def _post_stop(application: Application) -> None:  # type: ignore[type-arg
         await svc.dispatcher.stop()
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_shutdown(application: HelplineApp) -> None:
     await _post_stop(application)  # again, in case the application was never started (no-op otherwise)
     svc = application.bot_data.get(SERVICES)
     if isinstance(svc, Services):
@@ -239,10 +240,10 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_chat.type != "private":
         return
     try:
-        svc = services(context)
+        svc = context.svc
         async with svc.store.read() as tx:
             user = await tx.users.get(update.effective_chat.id)
-        t = svc.i18n.get(user.lang if user else None) or svc.default_translator()
+        t = svc.translator(user.lang if user else None)
         notice = t.gettext("Sorry, something went wrong on our side. Here is the main menu.")
         sent = await context.bot.send_message(update.effective_chat.id,
                                               notice + "\n\n" + t.text(svc.content.guidance.welcome),

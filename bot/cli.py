@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from bot.content.problems import ContentError
+from bot.common import ContentError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.yamlfile import YamlError
 
@@ -97,7 +97,7 @@ def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.bundle import load_content
-    from bot.i18n.catalogs import TRANSLITERATIONS
+    from bot.i18n.transliterate import TRANSLITERATIONS
     from bot.offers.report import check_offer_json, check_offer_report
     from bot.offers.scan import OfferChecker
 

@@ -16,11 +16,11 @@ from bot.guidance import screens
 from bot.guidance.handlers import not_understood
 from bot.messaging import session, show
 from bot.offers import handlers as offers
-from bot.services import Context, services
+from bot.services import Context
 
 
 async def private_message(update: Update, context: Context) -> None:
-    svc = services(context)
+    svc = context.svc
     message = update.effective_message
     assert message is not None  # noqa: S101 - registered for private messages only
     user, t = await session(context, update)
@@ -32,10 +32,11 @@ async def private_message(update: Update, context: Context) -> None:
     if live is not None:
         if not urgent and user.awaiting == offers.AWAITING_OFFER:
             # The offer the bot asked for: the user gets the verdict, the operators get the offer.
-            await offers.maybe_scan(update, context, user, t or svc.i18n[live.lang], in_ticket=True)
+            chosen = svc.i18n.get(user.lang) or svc.i18n[live.lang]
+            await offers.maybe_scan(update, context, user, chosen, in_ticket=True)
         category = verdict.category if verdict else None
-        await escalation.escalation(context).user_message(user, live, escalation.incoming(update, message),
-                                                          urgent=urgent, category=category)  # fmt: skip
+        await svc.escalation.user_message(user, live, escalation.incoming(update, message),
+                                          urgent=urgent, category=category)  # fmt: skip
         return
     if user.lang is None:
         # Someone in danger may write before choosing a language: take the one they wrote in.
@@ -46,7 +47,6 @@ async def private_message(update: Update, context: Context) -> None:
         async with svc.store.tx() as tx:
             await tx.users.update(user.chat_id, lang=guessed)
         user, t = await session(context, update)
-    assert t is not None  # noqa: S101 - a language is set above
     if user.awaiting == escalation.AWAITING_TICKET or urgent:
         await escalation.relay_or_open(update, context, user, urgent=urgent,
                                        category=verdict.category if verdict and urgent else None)  # fmt: skip

@@ -8,7 +8,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n.catalogs import Translator
-from bot.services import Context, Services, services
+from bot.services import Context, Services
 from bot.storage.users import User
 from bot.ui import Screen
 
@@ -27,7 +27,7 @@ async def show(
 
     silent: the user's choice, when the caller has it at hand (else it is read).
     """
-    svc = services(context)
+    svc = context.svc
     if edit is not None:
         try:
             await edit.edit_text(screen.text, reply_markup=screen.markup())
@@ -46,9 +46,10 @@ async def show(
     await remember(svc, chat_id, sent.message_id)
 
 
-async def session(context: Context, update: Update) -> tuple[User, Translator | None]:
-    """The user behind a private update, and their language if they have chosen one."""
-    svc = services(context)
+async def session(context: Context, update: Update) -> tuple[User, Translator]:
+    """The user behind a private update, and their language (the first one until they choose; whether they
+    have is `context.svc.i18n.get(user.lang)`)."""
+    svc = context.svc
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - private updates always have a chat
     async with svc.store.read() as tx:
@@ -56,4 +57,4 @@ async def session(context: Context, update: Update) -> tuple[User, Translator | 
     if user is None:
         async with svc.store.tx() as tx:
             user = await tx.users.get_or_create(chat.id)
-    return user, svc.i18n.get(user.lang)
+    return user, svc.translator(user.lang)

@@ -7,11 +7,11 @@ import logging
 from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 
-from bot.escalation.service import REFUSAL, Escalation, GroupPlace, Incoming, OperatorAction
+from bot.escalation.service import REFUSAL, GroupPlace, Incoming, OperatorAction
 from bot.guidance.handlers import stale_button
 from bot.guidance.screens import footer
 from bot.messaging import remember, session, show
-from bot.services import Context, services
+from bot.services import Context
 from bot.storage.tickets import Ticket
 from bot.storage.users import User
 from bot.ui import COUNTRY, OPERATOR, Screen
@@ -19,12 +19,6 @@ from bot.ui import COUNTRY, OPERATOR, Screen
 log = logging.getLogger(__name__)
 
 AWAITING_TICKET = "ticket"
-
-
-def escalation(context: Context) -> Escalation:
-    found = services(context).escalation
-    assert found is not None  # noqa: S101 - built in post_init
-    return found
 
 
 def incoming(update: Update, message: Message) -> Incoming:
@@ -46,9 +40,8 @@ def message_kind(message: Message) -> str:
 async def talk(update: Update, context: Context) -> None:
     """ "Talk to a person" or /help: ask what happened; the next message opens a ticket (not this tap,
     so that idle taps never fill the operators' group with empty topics)."""
-    svc = services(context)
+    svc = context.svc
     user, t = await session(context, update)
-    t = t or svc.i18n[svc.content.languages.codes[0]]
     if update.callback_query is not None:
         await update.callback_query.answer()
     async with svc.store.tx() as tx:
@@ -58,7 +51,7 @@ async def talk(update: Update, context: Context) -> None:
     text = (
         t.gettext("A person from the helpline is reading your messages. Write here.")
         if live
-        else (t.text(svc.content.escalation.talk_intro) + "\n\n" + escalation(context).danger_numbers(t, user.country))
+        else (t.text(svc.content.escalation.talk_intro) + "\n\n" + svc.escalation.danger_numbers(t, user.country))
     )
     await show(context, user.chat_id, Screen(text, footer(t, None)))
 
@@ -67,15 +60,15 @@ async def relay_or_open(update: Update, context: Context, user: User, *, urgent:
                         category: str | None, kind: str = "help") -> Ticket | None:  # fmt: skip
     message = update.effective_message
     assert message is not None  # noqa: S101
-    return await escalation(context).open_ticket(user, incoming(update, message), update_id=update.update_id,
-                                                 urgent=urgent, category=category, kind=kind)  # fmt: skip
+    return await context.svc.escalation.open_ticket(user, incoming(update, message), update_id=update.update_id,
+                                                    urgent=urgent, category=category, kind=kind)  # fmt: skip
 
 
 async def country_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
     user, _ = await session(context, update)
-    screen = await escalation(context).set_country(user, query.data.removeprefix(COUNTRY))
+    screen = await context.svc.escalation.set_country(user, query.data.removeprefix(COUNTRY))
     if screen is None:  # a country no longer in the content, or no language yet: an old button
         await stale_button(update, context)
         return
@@ -88,7 +81,7 @@ async def country_button(update: Update, context: Context) -> None:
 
 async def _ticket_here(context: Context, message: Message) -> Ticket | None:
     """The ticket a group message belongs to: its forum topic, or the card or relay it replies to."""
-    svc = services(context)
+    svc = context.svc
     async with svc.store.read() as tx:
         if message.is_topic_message and message.message_thread_id is not None:
             found = await tx.tickets.by_thread(message.message_thread_id)
@@ -118,7 +111,7 @@ async def answer_operator(context: Context, message: Message, text: str, *, html
     if message.chat.type == ChatType.PRIVATE:
         await message.reply_text(text, parse_mode=ParseMode.HTML if html else None)
     else:
-        await escalation(context).answer_in_group(text, _place(message), html=html)
+        await context.svc.escalation.answer_in_group(text, _place(message), html=html)
 
 
 def _operator(update: Update) -> int:
@@ -138,7 +131,7 @@ async def operator_command(update: Update, context: Context) -> None:
         await answer_operator(context, message, f"Which ticket? Use /{command} in its topic, as a reply to its "
                                                 f"card, or /{command} NUMBER.")  # fmt: skip
         return
-    esc = escalation(context)
+    esc = context.svc.escalation
     if command in ("claim", "close", "transfer"):
         action: OperatorAction = command  # type: ignore[assignment]
         reply = await esc.act(ticket_id, operator, action, " ".join(rest) or None)
@@ -158,21 +151,21 @@ async def operator_button(update: Update, context: Context) -> None:
     if action not in ("claim", "close", "transfer") or not number.isdigit():
         await query.answer("This button is out of date.")
         return
-    reply = await escalation(context).act(int(number), query.from_user.id, action)  # type: ignore[arg-type]
+    reply = await context.svc.escalation.act(int(number), query.from_user.id, action)  # type: ignore[arg-type]
     await query.answer(reply[:200])
 
 
 async def queue(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101
-    await answer_operator(context, message, await escalation(context).queue())
+    await answer_operator(context, message, await context.svc.escalation.queue())
 
 
 async def on_call(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None  # noqa: S101
     going_on = message.text.lstrip("/").lower().startswith("oncall")
-    await answer_operator(context, message, await escalation(context).set_on_call(_operator(update), going_on))
+    await answer_operator(context, message, await context.svc.escalation.set_on_call(_operator(update), going_on))
 
 
 async def group_message(update: Update, context: Context) -> None:
@@ -185,7 +178,7 @@ async def group_message(update: Update, context: Context) -> None:
     if ticket.state == "closed":
         await answer_operator(context, message, f"Ticket #{ticket.id} is closed; the user will not get this.")
         return
-    await escalation(context).operator_message(ticket, _operator(update), incoming(update, message))
+    await context.svc.escalation.operator_message(ticket, _operator(update), incoming(update, message))
 
 
 # -- strangers: anyone else trying the operators' commands, buttons or topics -----------------------
@@ -197,13 +190,13 @@ async def refuse_command(update: Update, context: Context) -> None:
     message, sender = update.effective_message, update.effective_user
     assert message is not None and message.text is not None  # noqa: S101
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
-    esc = escalation(context)
+    esc = context.svc.escalation
     if message.chat.type != ChatType.PRIVATE:
         await esc.refuse(sender.id if sender else None, command, tell=_place(message))
         return
     await esc.refuse(sender.id if sender else None, command)
     sent = await message.reply_text(REFUSAL)
-    await remember(services(context), message.chat_id, sent.message_id)  # "Hide this chat" must find it too
+    await remember(context.svc, message.chat_id, sent.message_id)  # "Hide this chat" must find it too
 
 
 async def refuse_button(update: Update, context: Context) -> None:
@@ -212,7 +205,7 @@ async def refuse_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None  # noqa: S101
     await query.answer(REFUSAL, show_alert=True)
     action = query.data.removeprefix(OPERATOR).partition(":")[0]
-    await escalation(context).refuse(query.from_user.id, action)
+    await context.svc.escalation.refuse(query.from_user.id, action)
 
 
 async def stranger_message(update: Update, context: Context) -> None:
@@ -222,8 +215,8 @@ async def stranger_message(update: Update, context: Context) -> None:
         return
     ticket = await _ticket_here(context, message)
     if ticket is not None:
-        await escalation(context).refuse(message.from_user.id, "answer", ticket.id)
+        await context.svc.escalation.refuse(message.from_user.id, "answer", ticket.id)
 
 
 async def ladder_job(context: Context) -> None:
-    await escalation(context).ladder()
+    await context.svc.escalation.ladder()

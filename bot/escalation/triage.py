@@ -14,7 +14,6 @@ from bot.content.triage import TriageRules
 from bot.text.detect import detect_language
 from bot.text.normalize import tokenize
 
-
 Band = Literal["ticket", "confirm", "none"]  # open a ticket now; ask "are you in danger now?"; nothing
 
 

@@ -9,7 +9,7 @@ from telegram import MaybeInaccessibleMessage, Message, Update
 from bot.guidance import screens
 from bot.i18n.catalogs import Translator
 from bot.messaging import session, show
-from bot.services import Context, Services, services
+from bot.services import Context, Services
 from bot.ui import LANGUAGE, SCREEN
 
 DIRECT = "direct"  # the source of a start without a leaflet
@@ -24,13 +24,14 @@ def parse_payload(payload: str, codes: tuple[str, ...]) -> tuple[str | None, str
 
 
 async def start(update: Update, context: Context) -> None:
-    svc = services(context)
+    svc = context.svc
     message = update.effective_message
     assert message is not None  # noqa: S101 - CommandHandler only passes messages
     payload = context.args[0] if context.args else ""
     lang, source = parse_payload(payload, svc.content.languages.codes)
-    user, t = await session(context, update)
-    if lang is None and t is None:
+    user, _ = await session(context, update)
+    chosen = svc.i18n.get(user.lang)
+    if lang is None and chosen is None:
         sender = update.effective_user
         guessed = svc.content.languages.from_telegram(sender.language_code if sender else None)
         lang = guessed.code if guessed else None
@@ -41,15 +42,15 @@ async def start(update: Update, context: Context) -> None:
             await tx.users.update(message.chat_id, source=source)
         # Counted per source, language and day only: never linked to the user.
         await tx.stats.count_start(source or DIRECT, lang or user.lang or "unknown")
-    t = svc.i18n.get(lang) or t
-    if t is None:
+    chosen = svc.i18n.get(lang) or chosen
+    if chosen is None:
         await show(context, message.chat_id, screens.language_picker(svc.translators()))
         return
-    await show(context, message.chat_id, screens.main_menu(svc.content, t))
+    await show(context, message.chat_id, screens.main_menu(svc.content, chosen))
 
 
 async def language(update: Update, context: Context) -> None:
-    svc = services(context)
+    svc = context.svc
     message = update.effective_message
     assert message is not None  # noqa: S101
     await show(context, message.chat_id, screens.language_picker(svc.translators()))
@@ -59,9 +60,9 @@ async def menu_button(update: Update, context: Context) -> None:
     """Main menu, language picker, a language, or a guidance screen."""
     query = update.callback_query
     assert query is not None and query.message is not None and query.data is not None  # noqa: S101
-    svc = services(context)
+    svc = context.svc
     chat_id = query.message.chat.id
-    _, t = await session(context, update)
+    user, t = await session(context, update)
     data = query.data
     if data.startswith(LANGUAGE):
         chosen = svc.i18n.get(data.removeprefix(LANGUAGE))
@@ -73,7 +74,7 @@ async def menu_button(update: Update, context: Context) -> None:
         await query.answer()
         await show(context, chat_id, screens.main_menu(svc.content, chosen), edit=_editable(query.message))
         return
-    if data == "lp" or t is None:
+    if data == "lp" or svc.i18n.get(user.lang) is None:
         await query.answer()
         await show(context, chat_id, screens.language_picker(svc.translators()), edit=_editable(query.message))
         return
@@ -98,9 +99,8 @@ async def stale_button(update: Update, context: Context) -> None:
     """An old button (from before a restart or a content change): say so, and show the main menu."""
     query = update.callback_query
     assert query is not None  # noqa: S101
-    svc = services(context)
+    svc = context.svc
     _, t = await session(context, update)
-    t = t or svc.i18n[svc.content.languages.codes[0]]
     await query.answer(t.gettext("This menu has changed."))
     chat = update.effective_chat
     if chat is not None and chat.type == "private":

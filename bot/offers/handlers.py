@@ -11,14 +11,13 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot.escalation import handlers as escalation
 from bot.escalation.service import Incoming
 from bot.guidance.screens import footer, main_menu
 from bot.i18n.catalogs import Translator
 from bot.messaging import session, show
 from bot.offers import guided
 from bot.offers.report import render_pages
-from bot.services import Context, Services, services
+from bot.services import Context, Services
 from bot.storage.users import User
 from bot.ui import HIDE, OFFER, TALK, Button, Screen
 
@@ -105,18 +104,15 @@ async def _save(svc: Services, user: User, state: guided.GuidedState | None) -> 
 
 
 async def check_command(update: Update, context: Context) -> None:
-    svc = services(context)
     user, t = await session(context, update)
-    t = t or svc.default_translator()
     await show(context, user.chat_id, _menu(t))
 
 
 async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101 - registered for o: buttons
-    svc = services(context)
+    svc = context.svc
     user, t = await session(context, update)
-    t = t or svc.default_translator()
     editable = query.message if isinstance(query.message, Message) else None
     action = query.data.removeprefix(OFFER)
     if action in ("guided", "back", "quit") or action.startswith("a:"):
@@ -190,7 +186,7 @@ async def maybe_scan(update: Update, context: Context, user: User, t: Translator
     message = update.effective_message
     if message is None or not looks_like_an_offer(message, user.awaiting):
         return False
-    svc = services(context)
+    svc = context.svc
     text = message.text or message.caption or ""
     assessment = svc.offers.check(text, t.language.source)
     if user.awaiting == AWAITING_OFFER:
@@ -219,7 +215,7 @@ async def _report(update: Update, context: Context, user: User, t: Translator) -
         return
     incoming = Incoming(update.update_id, user.chat_id, offer["message_id"], "text", offer["text"])
     thanks = Screen(t.gettext("Thank you. The helpline has the offer and will look at it."), footer(t, None))
-    await escalation.escalation(context).open_ticket(
+    await context.svc.escalation.open_ticket(
         user,
         incoming,
         update_id=update.update_id,

@@ -14,7 +14,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.guidance import screens
 from bot.messaging import remember, session, show
 from bot.privacy import service
-from bot.services import Context, Services, services
+from bot.services import Context, Services
 from bot.ui import FORGET, HIDE, MAIN_MENU, Screen
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ async def _answer(update: Update) -> None:
 
 async def hide(update: Update, context: Context) -> None:
     """Delete this chat's last 48 hours on both sides, then leave one neutral line."""
-    svc = services(context)
+    svc = context.svc
     chat = update.effective_chat
     assert chat is not None  # noqa: S101
     await _answer(update)
@@ -65,7 +65,7 @@ async def hide(update: Update, context: Context) -> None:
     if ticket_id is not None:
         svc.dispatcher.wake()
     _, t = await session(context, update)
-    neutral = (t or svc.default_translator()).gettext("OK")
+    neutral = t.gettext("OK")
     try:
         sent = await context.bot.send_message(chat.id, neutral, disable_notification=True)
     except TelegramError as error:
@@ -75,9 +75,7 @@ async def hide(update: Update, context: Context) -> None:
 
 
 async def forget(update: Update, context: Context) -> None:
-    svc = services(context)
     user, t = await session(context, update)
-    t = t or svc.default_translator()
     text = t.gettext("Delete everything the helpline keeps about you: your language, your answers, your "
                      "messages to us? This cannot be undone.")  # fmt: skip
     rows = [[screens.Button(t.gettext("Yes, delete"), FORGET + "yes"), screens.Button(t.gettext("No"), FORGET + "no")],
@@ -89,9 +87,8 @@ async def forget_button(update: Update, context: Context) -> None:
     """Yes: delete the chat (afterwards its message ids are gone too), then everything stored about the user."""
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
-    svc = services(context)
+    svc = context.svc
     user, t = await session(context, update)
-    t = t or svc.default_translator()
     await _answer(update)
     if query.data != FORGET + "yes":
         await show(context, user.chat_id, screens.main_menu(svc.content, t))
@@ -115,9 +112,8 @@ async def forget_button(update: Update, context: Context) -> None:
 
 async def silent(update: Update, context: Context) -> None:
     """Messages without sound or vibration, for a phone that others may hear."""
-    svc = services(context)
+    svc = context.svc
     user, t = await session(context, update)
-    t = t or svc.default_translator()
     async with svc.store.tx() as tx:
         await tx.users.update(user.chat_id, silent=0 if user.silent else 1)
     text = t.gettext("Messages will come silently.") if not user.silent else t.gettext("Messages will come with sound.")
