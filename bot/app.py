@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import conversation, guard, profile
+from bot import conversation, guard, profile, screens
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
 from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, replay_unhandled
@@ -32,9 +32,8 @@ from bot.escalation.service import Escalation
 from bot.escalation.triage import Triage
 from bot.floodgate import FloodGate
 from bot.guidance import handlers as guidance
-from bot.guidance import screens
 from bot.i18n.catalogs import I18n
-from bot.messaging import remember
+from bot.messaging import remember, stale_button
 from bot.offers import handlers as offers
 from bot.offers.scan import OfferChecker
 from bot.paths import LOCALES_DIR
@@ -172,7 +171,7 @@ def register_handlers(application: HelplineApp, settings: Settings) -> None:
         CallbackQueryHandler(privacy.hide, pattern=r"^hide$"),
         CallbackQueryHandler(privacy.forget_button, pattern=r"^f:(yes|no)$"),
         CallbackQueryHandler(offers.button, pattern=r"^o:"),
-        CallbackQueryHandler(guidance.stale_button),
+        CallbackQueryHandler(stale_button),
         MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.private_message),
         MessageHandler(private & filters.COMMAND, conversation.private_message),
     ]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import screens
 from bot.escalation import handlers as escalation
-from bot.guidance import screens
 from bot.guidance.handlers import not_understood
 from bot.messaging import session, show
 from bot.offers import handlers as offers

@@ -8,6 +8,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n.catalogs import Translator
+from bot.screens import main_menu
 from bot.services import Context, Services
 from bot.storage.users import User
 from bot.ui import Screen
@@ -58,3 +59,16 @@ async def session(context: Context, update: Update) -> tuple[User, Translator]:
         async with svc.store.tx() as tx:
             user = await tx.users.get_or_create(chat.id)
     return user, svc.translator(user.lang)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """An old button (from before a restart or a content change): say so, and show the main menu."""
+    query = update.callback_query
+    assert query is not None  # noqa: S101
+    svc = context.svc
+    _, t = await session(context, update)
+    await query.answer(t.gettext("This menu has changed."))
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        notice = t.gettext("This menu has changed. Here is the main menu.")
+        await show(context, chat.id, main_menu(svc.content, t, notice=notice))

@@ -33,11 +33,10 @@ from telegram.error import (
 
 from bot.content.bundle import Content
 from bot.escalation.cards import MAX_CARD, card, topic_title, transcript
-from bot.privacy.service import BATCH as DELETE_BATCH
 from bot.storage import Store, Tx
 from bot.storage.outbox import OutboxItem
 from bot.storage.tickets import Direction, Ticket
-from bot.ui import Screen
+from bot.ui import DELETE_BATCH, Screen
 
 log = logging.getLogger(__name__)
 

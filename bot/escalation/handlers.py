@@ -8,9 +8,8 @@ from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 
 from bot.escalation.service import REFUSAL, GroupPlace, Incoming, OperatorAction
-from bot.guidance.handlers import stale_button
-from bot.guidance.screens import footer
-from bot.messaging import remember, session, show
+from bot.messaging import remember, session, show, stale_button
+from bot.screens import footer
 from bot.services import Context
 from bot.storage.tickets import Ticket
 from bot.storage.users import User

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot import screens
 from bot.clock import Clock
 from bot.content.bundle import Content
 from bot.escalation.cards import new_pseudonym, queue_text
-from bot.guidance import screens
-from bot.guidance.screens import footer
 from bot.i18n.catalogs import I18n, Translator
+from bot.screens import footer
 from bot.settings import Settings
 from bot.storage import Store, Tx
 from bot.storage.tickets import Ticket
@@ -163,11 +163,11 @@ class Escalation:
     # -- what the user reads ------------------------------------------------------------------------
 
     def danger_numbers(self, t: Translator, country: str | None) -> str:
-        """If in danger now, whom to call (bot.guidance.screens.danger_block)."""
+        """If in danger now, whom to call (bot.screens.danger_block)."""
         return screens.danger_block(self.content, t, country)
 
     def first_answer(self, t: Translator, country: str | None, anyone_on_duty: bool) -> Screen:
-        """The answer to an urgent message (bot.guidance.screens.urgent_answer): out of hours, numbers first."""
+        """The answer to an urgent message (bot.screens.urgent_answer): out of hours, numbers first."""
         return screens.urgent_answer(self.content, t, country, anyone_on_duty, self.clock.now())
 
     async def _to_user(self, tx: Tx, user: User, screen: Screen, ticket_id: int | None) -> None:

@@ -1,4 +1,4 @@
-"""Telegram handlers for the menus: thin, the screens themselves come from bot.guidance.screens."""
+"""Telegram handlers for the menus: thin, the screens themselves come from bot.guidance.screens and bot.screens."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import re
 
 from telegram import MaybeInaccessibleMessage, Message, Update
 
+from bot import screens as shared
 from bot.guidance import screens
 from bot.i18n.catalogs import Translator
-from bot.messaging import session, show
+from bot.messaging import session, show, stale_button
 from bot.services import Context, Services
 from bot.ui import LANGUAGE, SCREEN
 
@@ -44,16 +45,16 @@ async def start(update: Update, context: Context) -> None:
         await tx.stats.count_start(source or DIRECT, lang or user.lang or "unknown")
     chosen = svc.i18n.get(lang) or chosen
     if chosen is None:
-        await show(context, message.chat_id, screens.language_picker(svc.translators()))
+        await show(context, message.chat_id, shared.language_picker(svc.translators()))
         return
-    await show(context, message.chat_id, screens.main_menu(svc.content, chosen))
+    await show(context, message.chat_id, shared.main_menu(svc.content, chosen))
 
 
 async def language(update: Update, context: Context) -> None:
     svc = context.svc
     message = update.effective_message
     assert message is not None  # noqa: S101
-    await show(context, message.chat_id, screens.language_picker(svc.translators()))
+    await show(context, message.chat_id, shared.language_picker(svc.translators()))
 
 
 async def menu_button(update: Update, context: Context) -> None:
@@ -72,11 +73,11 @@ async def menu_button(update: Update, context: Context) -> None:
         async with svc.store.tx() as tx:
             await tx.users.update(chat_id, lang=chosen.code)
         await query.answer()
-        await show(context, chat_id, screens.main_menu(svc.content, chosen), edit=_editable(query.message))
+        await show(context, chat_id, shared.main_menu(svc.content, chosen), edit=_editable(query.message))
         return
     if data == "lp" or svc.i18n.get(user.lang) is None:
         await query.answer()
-        await show(context, chat_id, screens.language_picker(svc.translators()), edit=_editable(query.message))
+        await show(context, chat_id, shared.language_picker(svc.translators()), edit=_editable(query.message))
         return
     if data.startswith(SCREEN):
         target, _, came_from = data.removeprefix(SCREEN).partition(":")
@@ -88,24 +89,11 @@ async def menu_button(update: Update, context: Context) -> None:
         await show(context, chat_id, page, edit=_editable(query.message))
         return
     await query.answer()
-    await show(context, chat_id, screens.main_menu(svc.content, t), edit=_editable(query.message))
+    await show(context, chat_id, shared.main_menu(svc.content, t), edit=_editable(query.message))
 
 
 def _editable(message: MaybeInaccessibleMessage) -> Message | None:
     return message if isinstance(message, Message) else None
-
-
-async def stale_button(update: Update, context: Context) -> None:
-    """An old button (from before a restart or a content change): say so, and show the main menu."""
-    query = update.callback_query
-    assert query is not None  # noqa: S101
-    svc = context.svc
-    _, t = await session(context, update)
-    await query.answer(t.gettext("This menu has changed."))
-    chat = update.effective_chat
-    if chat is not None and chat.type == "private":
-        notice = t.gettext("This menu has changed. Here is the main menu.")
-        await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice))
 
 
 async def not_understood(update: Update, context: Context, t: Translator, svc: Services, *, silent: bool) -> None:
@@ -113,4 +101,4 @@ async def not_understood(update: Update, context: Context, t: Translator, svc: S
     chat = update.effective_chat
     assert chat is not None  # noqa: S101
     notice = t.gettext("I did not understand. To write to a person, press “Talk to a person”.")
-    await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice), silent=silent)
+    await show(context, chat.id, shared.main_menu(svc.content, t, notice=notice), silent=silent)

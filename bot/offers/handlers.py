@@ -12,11 +12,11 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.escalation.service import Incoming
-from bot.guidance.screens import footer, main_menu
 from bot.i18n.catalogs import Translator
 from bot.messaging import session, show
 from bot.offers import guided
 from bot.offers.report import render_pages
+from bot.screens import footer, main_menu
 from bot.services import Context, Services
 from bot.storage.users import User
 from bot.ui import HIDE, OFFER, TALK, Button, Screen

@@ -11,7 +11,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.guidance import screens
+from bot import screens
 from bot.messaging import remember, session, show
 from bot.privacy import service
 from bot.services import Context, Services

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.storage import Store, Tx
+from bot.ui import DELETE_BATCH
 
 DELETE_WINDOW = dt.timedelta(hours=48)  # Telegram lets a bot delete messages for 48 hours
-BATCH = 100  # deleteMessages takes at most 100 ids
 UPDATES_KEPT = dt.timedelta(days=7)  # replays come within about a day
 OUTBOX_KEPT = dt.timedelta(days=2)  # delivered rows, to look into a delivery
 
@@ -16,7 +16,7 @@ async def messages_to_hide(store: Store, chat_id: int) -> list[list[int]]:
     """Ids of this chat's messages (the user's and the bot's) of the last 48 hours, in batches."""
     async with store.read() as tx:
         ids = await tx.users.recent_messages(chat_id, tx.now - DELETE_WINDOW)
-    return [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    return [ids[i : i + DELETE_BATCH] for i in range(0, len(ids), DELETE_BATCH)]
 
 
 async def hidden(store: Store, chat_id: int, deleted: list[int], group: int | None) -> int | None:
