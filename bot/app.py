@@ -33,6 +33,7 @@ from bot.escalation.triage import Triage
 from bot.floodgate import FloodGate
 from bot.guidance import handlers as guidance
 from bot.i18n.catalogs import I18n
+from bot.judgement.model import Judgement, load_judgement
 from bot.messaging import remember, stale_button
 from bot.offers import handlers as offers
 from bot.offers.scan import OfferChecker
@@ -106,6 +107,7 @@ class OperatorButtonHandler(CallbackQueryHandler[Context, None]):
 def build_application(settings: Settings, *, clock: Clock | None = None, content: Content | None = None) -> HelplineApp:
     """The whole bot. Tests pass their own clock; the content is loaded (and checked) before anything starts."""
     content = content or load_content(settings.content_dir)
+    judgement = load_judgement(settings.content_dir)  # a damaged model stops the start, in one line
     clock = clock or SystemClock()
     bot = DurableBot(
         settings.token(),
@@ -121,7 +123,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         .bot(bot)
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatProcessor())
-        .post_init(lambda app: _post_init(app, settings, content, clock))
+        .post_init(lambda app: _post_init(app, settings, content, clock, judgement))
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
@@ -171,6 +173,7 @@ def register_handlers(application: HelplineApp, settings: Settings) -> None:
         CallbackQueryHandler(privacy.hide, pattern=r"^hide$"),
         CallbackQueryHandler(privacy.forget_button, pattern=r"^f:(yes|no)$"),
         CallbackQueryHandler(offers.button, pattern=r"^o:"),
+        CallbackQueryHandler(conversation.confirm_button, pattern=r"^cf:"),
         CallbackQueryHandler(stale_button),
         MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.private_message),
         MessageHandler(private & filters.COMMAND, conversation.private_message),
@@ -182,13 +185,14 @@ def register_handlers(application: HelplineApp, settings: Settings) -> None:
     application.add_error_handler(on_error)
 
 
-async def _post_init(application: HelplineApp, settings: Settings, content: Content, clock: Clock) -> None:
+async def _post_init(application: HelplineApp, settings: Settings, content: Content, clock: Clock,
+                     judgement: Judgement | None) -> None:
     store = Store(settings.database, clock)
     await store.open()
     if isinstance(application.bot, DurableBot):
         application.bot.inbox.store = store
     i18n = I18n(content.languages, LOCALES_DIR)
-    triage = Triage(content.triage)
+    triage = Triage(content.triage, judgement)
     esc = Escalation(store, content, i18n, settings, clock)
     labels = {key: category.label for key, category in content.triage.categories.items()}
     dispatcher = Dispatcher(application.bot, store, content, settings.operator_chat_id, labels)
@@ -196,7 +200,7 @@ async def _post_init(application: HelplineApp, settings: Settings, content: Cont
     application.bot_data[SERVICES] = Services(
         settings=settings, content=content, i18n=i18n, store=store, clock=clock, triage=triage,
         flood=FloodGate(settings.user_messages_per_minute), escalation=esc, dispatcher=dispatcher,
-        offers=OfferChecker(content.offers),
+        offers=OfferChecker(content.offers, judgement),
     )  # fmt: skip
     dispatcher.start()
     await replay_unhandled(application, store)

@@ -84,25 +84,54 @@ def cmd_content_schema(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.bundle import load_content
     from bot.escalation.triage import Triage, triage_lines
+    from bot.judgement.model import load_judgement
 
-    triage = Triage(load_content(settings.content_dir).triage)
+    triage = Triage(load_content(settings.content_dir).triage, load_judgement(settings.content_dir))
     for result in triage_lines(_lines(args.file), triage):
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
         else:
-            print(f"{'URGENT' if result['urgent'] else 'normal'}\t{result['category'] or '-'}\t{result['lang'] or '-'}"
+            print(f"{result['band']}\t{result['score']:.2f}\t{result['category'] or '-'}\t{result['lang'] or '-'}"
                   f"\t{result['matched'] or ''}")  # fmt: skip
+    return 0
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        from bot.judgement import train
+    except ImportError as error:
+        print(f"helpline train needs scikit-learn ({error.name} is missing): pip install -e '.[train]'",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    from bot.judgement.data import TrainingDataError
+    from bot.judgement.model import MODEL_FILE
+
+    content_dir = Path(args.dir) if args.dir else settings.content_dir
+    out = Path(args.out) if args.out else content_dir / MODEL_FILE
+    try:
+        if args.ablate:
+            print("cue features (past / hypothetical framing), cross-validated:")
+            print("\n".join(train.ablate_cues(content_dir)))
+            return 0
+        trained = train.train(content_dir)
+    except TrainingDataError as error:
+        print(f"helpline train: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(train.report(trained)))
+    train.write_model(trained.data, out)
+    print(f"wrote {out}")
     return 0
 
 
 def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.bundle import load_content
     from bot.i18n.transliterate import TRANSLITERATIONS
+    from bot.judgement.model import load_judgement
     from bot.offers.report import check_offer_json, check_offer_report
     from bot.offers.scan import OfferChecker
 
     content = load_content(settings.content_dir)
-    checker = OfferChecker(content.offers)
+    checker = OfferChecker(content.offers, load_judgement(settings.content_dir))
     language = content.languages.get(args.lang) if args.lang else None
     if args.lang and language is None:
         print(f"helpline: unknown language {args.lang!r}; use one of {', '.join(content.languages.codes)}")
@@ -160,6 +189,12 @@ def parser() -> argparse.ArgumentParser:
     triage.add_argument("--json", action="store_true", help="one JSON object a line")
     triage.set_defaults(handler=cmd_triage)
 
+    learn = commands.add_parser("train", help="rebuild the judgement model from content/training/ (needs [train])")
+    learn.add_argument("--dir", help="the content folder (default: HELPLINE_CONTENT_DIR)")
+    learn.add_argument("--out", help="where to write the model (default: the content's model/judgement.json.gz)")
+    learn.add_argument("--ablate", action="store_true", help="only compare cross-validation with and without cues")
+    learn.set_defaults(handler=cmd_train)
+
     offer = commands.add_parser("check-offer", help="scan job offers for warning signs")
     offer.add_argument("files", nargs="+", help="files, or - for standard input")
     offer.add_argument("--json", action="store_true", help="one JSON object a file")
@@ -176,10 +211,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    from bot.labels.cli import register_export_labels_command
     from bot.leaflets.cli import register_leaflet_commands
     from bot.stats.cli import register_stats_command
 
-    return [register_leaflet_commands, register_stats_command]
+    return [register_leaflet_commands, register_stats_command, register_export_labels_command]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

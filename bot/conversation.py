@@ -3,20 +3,26 @@
 1. a live ticket: the message goes to the operator, and menus stay out of the way; a message that signals
    danger makes the ticket urgent, and a job offer the bot asked for is checked for the user as well;
 2. the user asked to talk to a person, or the text signals danger: it opens a ticket;
-3. the user is checking a job offer, or forwarded or pasted one: it is scanned;
-4. anything else: the main menu, with one line on how to reach a person.
+3. the judgement is unsure (the confirm band): the bot asks "Are you in danger right now?" (bot.escalation.confirm),
+   before a language is chosen too, and during an offer check; No carries on with the offer's check;
+4. the user is checking a job offer, or forwarded or pasted one: it is scanned;
+5. anything else: the main menu, with one line on how to reach a person.
 """
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot import screens
 from bot.escalation import handlers as escalation
+from bot.escalation.judged import Judged
+from bot.escalation.triage import TriageResult
 from bot.guidance.handlers import not_understood
-from bot.messaging import session, show
+from bot.messaging import session, show, stale_button
 from bot.offers import handlers as offers
 from bot.services import Context
+from bot.storage.users import User
+from bot.ui import CONFIRM
 
 
 async def private_message(update: Update, context: Context) -> None:
@@ -38,9 +44,14 @@ async def private_message(update: Update, context: Context) -> None:
         await svc.escalation.user_message(user, live, escalation.incoming(update, message),
                                           urgent=urgent, category=category)  # fmt: skip
         return
+    # Unsure: ask "are you in danger right now?" (someone who asked for a person gets one anyway).
+    unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != escalation.AWAITING_TICKET else None
     if user.lang is None:
         # Someone in danger may write before choosing a language: take the one they wrote in.
         guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
+        if guessed is None and unsure is not None:  # asked in every language
+            await _ask(update, context, user, message, unsure)
+            return
         if guessed is None:
             await show(context, user.chat_id, screens.language_picker(svc.translators()))
             return
@@ -49,8 +60,42 @@ async def private_message(update: Update, context: Context) -> None:
         user, t = await session(context, update)
     if user.awaiting == escalation.AWAITING_TICKET or urgent:
         await escalation.relay_or_open(update, context, user, urgent=urgent,
-                                       category=verdict.category if verdict and urgent else None)  # fmt: skip
+                                       category=verdict.category if verdict and urgent else None,
+                                       judged=Judged.of(verdict))  # fmt: skip
+        return
+    if unsure is not None:
+        await _ask(update, context, user, message, unsure)
         return
     if await offers.maybe_scan(update, context, user, t):
         return
     await not_understood(update, context, t, svc, silent=user.silent)
+
+
+async def _ask(update: Update, context: Context, user: User, message: Message, verdict: TriageResult) -> None:
+    offer = offers.looks_like_an_offer(message, user.awaiting)  # a "no" then shows the offer's check
+    await context.svc.escalation.confirms.ask(user, escalation.incoming(update, message), verdict, offer=offer)
+
+
+async def confirm_button(update: Update, context: Context) -> None:
+    """The answer to "Are you in danger right now?": Yes opens an urgent ticket (its answer comes through the
+    outbox); No carries on where the message would have gone: the check of the offer it was, else the menu."""
+    query = update.callback_query
+    assert query is not None and query.data is not None  # noqa: S101 - registered for cf: buttons
+    svc = context.svc
+    answer, _, number = query.data.removeprefix(CONFIRM).partition(":")
+    if answer not in ("y", "n") or not number.isdigit():
+        await stale_button(update, context)
+        return
+    user, t = await session(context, update)
+    await query.answer()
+    confirms = context.svc.escalation.confirms
+    if answer == "y":
+        await confirms.yes(user, int(number), update.update_id)
+        return
+    asked = await confirms.no(user, int(number), update.update_id)
+    if t is None:
+        await show(context, user.chat_id, screens.language_picker(svc.translators()))
+    elif asked is not None and asked.offer and asked.text and asked.message_id is not None:
+        await offers.show_check(context, user, t, asked.text, asked.message_id)
+    else:
+        await show(context, user.chat_id, screens.main_menu(svc.content, t))

@@ -7,8 +7,8 @@ The guard is the one place every update passes, so it is where the bot:
   deletes them all, including those it never answered (floods, stickers, commands of others);
 - refuses callback queries it cannot use (no message to act on): "this menu has changed";
 - lets a user send about `per_minute` updates a minute; past that, one polite slow-down message, and the
-  rest are recorded as handled and dropped — except an urgent message, which always opens its ticket,
-  and "Hide this chat", which always hides.
+  rest are recorded as handled and dropped — except an urgent message, which always opens its ticket (or
+  asks "are you in danger right now?"), a yes to that question, and "Hide this chat", which always hides.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.services import Context, Services
-from bot.ui import HIDE
+from bot.ui import CONFIRM, HIDE
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +67,15 @@ async def before(update: Update, context: Context) -> None:
 def _always(update: Update, svc: Services) -> bool:
     """What goes through a flood: hiding the chat, and a message that signals danger."""
     query = update.callback_query
-    if query is not None:
-        return query.data == HIDE
+    if query is not None:  # and "yes, I am in danger right now"
+        return query.data == HIDE or (query.data or "").startswith(CONFIRM + "y:")
     message = update.effective_message
     if message is None:
         return False
     text = message.text or message.caption or ""
     if text.split(maxsplit=1)[:1] and text.split(maxsplit=1)[0].split("@")[0].lower() == "/hide":
         return True
-    return bool(text) and svc.triage.classify(text).urgent
+    return bool(text) and svc.triage.classify(text).band != "none"  # the bot must ask, if not open a ticket
 
 
 async def _slow_down(svc: Services, context: Context, chat_id: int) -> None:

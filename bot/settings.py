@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # A claimed ticket with no operator answer for this long goes back to the queue.
     claimed_silence_minutes: int = Field(default=15, ge=1)
     retention_days: int = Field(default=30, ge=1)
+    # "Are you in danger right now?" left unanswered this long opens an unconfirmed urgent ticket.
+    confirm_minutes: int = Field(default=3, ge=1)
+    # Operators' labels may leave the bot as training rows (`helpline export-labels`); off unless the NGO says so.
+    export_labels: bool = False
     user_messages_per_minute: int = Field(default=20, ge=1)
     timezone: str = "Asia/Almaty"
 

@@ -54,3 +54,5 @@ COUNTRY = "c:"  # + ISO country code
 OFFER = "o:"  # + the offer checker's own words
 OPERATOR = "t:"  # + action:ticket id
 FORGET = "f:"  # + yes / no
+CONFIRM = "cf:"  # + y / n : confirm id ("are you in danger right now?")
+LABEL = OPERATOR + "label:"  # + label : ticket id (an operator's word on a closed ticket)

@@ -13,7 +13,10 @@ from bot.content.bundle import content_files
 
 
 def schemas() -> dict[str, dict[str, object]]:
-    return {file: model.model_json_schema() for file, model in content_files().items()}
+    from bot.judgement.data import OfferExamples
+
+    files = content_files() | {"training-offers.yaml": OfferExamples}  # content/training/offers/*.yaml
+    return {file: model.model_json_schema() for file, model in files.items()}
 
 
 def write_schemas(folder: Path) -> list[Path]:

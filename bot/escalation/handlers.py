@@ -7,11 +7,13 @@ import logging
 from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 
+from bot.escalation.cards import LABELS
+from bot.escalation.judged import Judged
 from bot.escalation.service import REFUSAL, GroupPlace, Incoming, OperatorAction
 from bot.messaging import remember, session, show, stale_button
 from bot.screens import footer
 from bot.services import Context
-from bot.storage.tickets import Ticket
+from bot.storage.tickets import Label, Ticket
 from bot.storage.users import User
 from bot.ui import COUNTRY, OPERATOR, Screen
 
@@ -55,12 +57,13 @@ async def talk(update: Update, context: Context) -> None:
     await show(context, user.chat_id, Screen(text, footer(t, None)))
 
 
-async def relay_or_open(update: Update, context: Context, user: User, *, urgent: bool,
-                        category: str | None, kind: str = "help") -> Ticket | None:  # fmt: skip
+async def relay_or_open(update: Update, context: Context, user: User, *, urgent: bool, category: str | None,
+                        kind: str = "help", judged: Judged | None = None) -> Ticket | None:  # fmt: skip
     message = update.effective_message
     assert message is not None  # noqa: S101
     return await context.svc.escalation.open_ticket(user, incoming(update, message), update_id=update.update_id,
-                                                    urgent=urgent, category=category, kind=kind)  # fmt: skip
+                                                 urgent=urgent, category=category, kind=kind,
+                                                 judged=judged)  # fmt: skip
 
 
 async def country_button(update: Update, context: Context) -> None:
@@ -133,12 +136,23 @@ async def operator_command(update: Update, context: Context) -> None:
     esc = context.svc.escalation
     if command in ("claim", "close", "transfer"):
         action: OperatorAction = command  # type: ignore[assignment]
-        reply = await esc.act(ticket_id, operator, action, " ".join(rest) or None)
+        label, label_category = _label(context, rest) if command == "close" else (None, None)
+        reply = await esc.act(ticket_id, operator, action, " ".join(rest) or None, label, label_category)
     elif command == "note":
         reply = await esc.note(ticket_id, operator, " ".join(rest)) if rest else "Write the note after /note."
     else:
         reply = await esc.say(ticket_id, operator, rest[0]) if rest else await esc.say(ticket_id, operator, "")
     await answer_operator(context, message, reply)
+
+
+def _label(context: Context, rest: list[str]) -> tuple[Label | None, str | None]:
+    """`/close real|noturgent|wrongcat [category] [reason]`: takes the label (and the right category) off `rest`."""
+    if not rest or rest[0].lower() not in LABELS:
+        return None, None
+    label: Label = rest.pop(0).lower()  # type: ignore[assignment]
+    categories = context.svc.content.triage.categories
+    category = rest.pop(0) if label == "wrongcat" and rest and rest[0] in categories else None
+    return label, category
 
 
 async def operator_button(update: Update, context: Context) -> None:
@@ -147,6 +161,10 @@ async def operator_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
     action, _, number = query.data.removeprefix(OPERATOR).partition(":")
+    label, _, number = number.rpartition(":") if action == "label" else ("", "", number)
+    if action == "label" and label in LABELS and number.isdigit():  # Real danger / Not urgent / Wrong category
+        await query.answer((await context.svc.escalation.label(int(number), query.from_user.id, label))[:200])  # type: ignore[arg-type]
+        return
     if action not in ("claim", "close", "transfer") or not number.isdigit():
         await query.answer("This button is out of date.")
         return

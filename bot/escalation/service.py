@@ -16,12 +16,15 @@ from typing import Literal
 from bot import screens
 from bot.clock import Clock
 from bot.content.bundle import Content
-from bot.escalation.cards import new_pseudonym, queue_text
+from bot.escalation.cards import LABELS, new_pseudonym, queue_text
+from bot.escalation.confirm import Confirms
+from bot.escalation.judged import Judged
 from bot.i18n.catalogs import I18n, Translator
 from bot.screens import footer
 from bot.settings import Settings
 from bot.storage import Store, Tx
-from bot.storage.tickets import Ticket
+from bot.storage.confirms import Answer
+from bot.storage.tickets import Label, Ticket
 from bot.storage.users import User
 from bot.ui import Screen
 
@@ -61,18 +64,17 @@ class Escalation:
         self.clock = clock
         self.group = settings.operator_chat_id
         self.wake: Callable[[], None] = lambda: None  # the dispatcher sets this to be told of new rows
+        self.confirms = Confirms(self)
         self._refused: dict[int | None, dt.datetime] = {}  # stranger → when last told in the group
 
     # -- the user's side ---------------------------------------------------------------------------
 
     async def open_ticket(
         self, user: User, incoming: Incoming | None, *, update_id: int, urgent: bool, category: str | None,
-        kind: str = "help", ack: Screen | None = None,
+        kind: str = "help", ack: Screen | None = None, judged: Judged | None = None,
     ) -> Ticket | None:  # fmt: skip
         """Write the ticket, its first message and every message it causes; None for a replayed update.
         `ack` replaces the usual first answer (a reported recruiter is no emergency)."""
-        lang = user.lang or self.content.languages.codes[0]
-        t = self.i18n[lang]
         async with self.store.tx(durable=True) as tx:
             if not await tx.users.first_time(update_id):
                 return None
@@ -84,22 +86,44 @@ class Escalation:
                     await self._raise_to_urgent(tx, user, existing, category)
                 self.wake()  # read by the dispatcher once this transaction has committed (it holds the store)
                 return existing
-            ticket = await tx.tickets.create(
-                user_id=user.id, urgent=urgent, kind=kind, category=category, lang=lang,
-                source=user.source, country=user.country, pseudonym=new_pseudonym(),
-            )  # fmt: skip
-            if incoming is not None:
-                await tx.tickets.add_message(ticket.id, "user", incoming.kind, incoming.text,
-                                             chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
-            await tx.users.update(user.chat_id, awaiting=None)
-            on_duty = await self._on_duty(tx)
-            await self._to_user(tx, user, ack or self.first_answer(t, user.country, bool(on_duty)), ticket.id)
-            if self.group is not None:
-                await tx.outbox.add(self.group, "card", {}, ticket.id)
-            for operator in sorted(on_duty):
-                await self._ping(tx, operator, ticket, "New")
+            ticket = await self.create_ticket(tx, user, incoming, urgent=urgent, category=category, kind=kind, ack=ack,
+                                              judged=judged)  # fmt: skip
         self.wake()
         log.info("ticket %s opened (urgent=%s, category=%s)", ticket.id, urgent, category)
+        return ticket
+
+    async def create_ticket(
+        self, tx: Tx, user: User, incoming: Incoming | None, *, urgent: bool, category: str | None,
+        kind: str = "help", ack: Screen | None = None, judged: Judged | None = None, asked: Answer = "overtaken",
+        quiet: bool = False,
+    ) -> Ticket:  # fmt: skip
+        """A new ticket in the caller's transaction (the user has no live one). Messages the bot was still
+        asking "are you in danger right now?" about come first, and that question gets the answer `asked`.
+        `quiet`: the user is not answered (they have just hidden the chat)."""
+        lang = user.lang or self.content.languages.codes[0]
+        t = self.i18n[lang]
+        ticket = await tx.tickets.create(
+            user_id=user.id, urgent=urgent, kind=kind, category=category, lang=lang,
+            source=user.source, country=user.country, pseudonym=new_pseudonym(),
+            band=judged.band if judged else None, score=judged.score if judged else None,
+            matched=judged.matched if judged else None, evidence=judged.evidence if judged else (),
+            asked=judged.asked if judged else None,
+        )  # fmt: skip
+        for pending in await tx.confirms.pending(user.id):
+            await tx.tickets.add_message(ticket.id, "user", pending.kind, pending.text,
+                                         chat_id=pending.chat_id, message_id=pending.message_id)  # fmt: skip
+            await tx.confirms.resolve(pending.id, asked, ticket.id)
+        if incoming is not None:
+            await tx.tickets.add_message(ticket.id, "user", incoming.kind, incoming.text,
+                                         chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
+        await tx.users.update(user.chat_id, awaiting=None)
+        on_duty = await self._on_duty(tx)
+        if not quiet:
+            await self._to_user(tx, user, ack or self.first_answer(t, user.country, bool(on_duty)), ticket.id)
+        if self.group is not None:
+            await tx.outbox.add(self.group, "card", {}, ticket.id)
+        for operator in sorted(on_duty):
+            await self._ping(tx, operator, ticket, "New")
         return ticket
 
     async def user_message(self, user: User, ticket: Ticket, incoming: Incoming, *, urgent: bool = False,
@@ -236,8 +260,9 @@ class Escalation:
         self.wake()
         return True
 
-    async def act(self, ticket_id: int, operator_id: int, action: OperatorAction, reason: str | None = None) -> str:
-        """Claim, close or transfer a ticket; returns a line for the operator."""
+    async def act(self, ticket_id: int, operator_id: int, action: OperatorAction, reason: str | None = None,
+                  label: Label | None = None, label_category: str | None = None) -> str:  # fmt: skip
+        """Claim, close or transfer a ticket; returns a line for the operator. Closing may carry a label."""
         async with self.store.tx() as tx:
             ticket = await tx.tickets.get(ticket_id)
             if ticket is None:
@@ -253,6 +278,11 @@ class Escalation:
                 await tx.tickets.close(ticket_id, reason)
                 await self._tell_user_closed(tx, ticket)
                 reply = f"Ticket #{ticket_id} is closed."
+                if label is not None:
+                    await tx.tickets.set_label(ticket_id, label, label_category)
+                    await tx.tickets.audit(ticket_id, operator_id, "label", label)
+                elif ticket.kind == "help":
+                    reply += " Was it real danger? Mark it with the buttons on its card."
             else:
                 await tx.tickets.unclaim(ticket_id)
                 reply = await self._transfer(tx, ticket, operator_id)
@@ -260,6 +290,18 @@ class Escalation:
             await self._refresh(tx, ticket_id)
         self.wake()
         return reply
+
+    async def label(self, ticket_id: int, operator_id: int, label: Label) -> str:
+        """An operator's word on a closed ticket, which teaches the judgement (helpline export-labels)."""
+        async with self.store.tx() as tx:
+            ticket = await tx.tickets.get(ticket_id)
+            if ticket is None or ticket.state != "closed":
+                return f"Ticket #{ticket_id} is not closed; close it first."
+            await tx.tickets.set_label(ticket_id, label)
+            await tx.tickets.audit(ticket_id, operator_id, "label", label)
+            await self._refresh(tx, ticket_id)
+        self.wake()
+        return f"Ticket #{ticket_id} is marked: {LABELS[label]}."
 
     async def _transfer(self, tx: Tx, ticket: Ticket, operator_id: int) -> str:
         """Back to the queue, with the internal notes carried across; the user is told nothing."""
@@ -343,7 +385,8 @@ class Escalation:
         """Announce tickets that wait too long, louder each step; return silent claimed ones to the queue."""
         steps = self.settings.unclaimed_minutes
         silence = dt.timedelta(minutes=self.settings.claimed_silence_minutes)
-        async with self.store.tx() as tx:
+        async with self.store.tx(durable=True) as tx:
+            await self.confirms.timeouts(tx)  # first: a ticket it opens is live below
             for ticket in await tx.tickets.live():
                 if ticket.state == "open":
                     waited = tx.now - ticket.queued_at

@@ -1,8 +1,15 @@
-"""The risk of an offer from its flags: weights add up; one weak flag alone never makes it high."""
+"""The risk of an offer from its flags and the offer-risk model.
+
+The rules' weights add up, and one weak flag alone never makes an offer high. When the model has read the text
+(bot/judgement/), it decides: high from its high threshold, or from a lower one when the rules say high too;
+medium from its medium threshold or when the rules say medium or high. Flags its sentence models suggest are
+"possible": shown with their sentence, weighed nothing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
@@ -23,10 +30,21 @@ class FlagHit(BaseModel):
     possible: bool = False  # suggested by a per-flag model only, not by a rule: shown as "possible"
 
 
+@dataclass(frozen=True)
+class ModelRisk:
+    """The offer-risk model's reading of the whole text, with the thresholds chosen by cross-validation."""
+
+    score: float  # 0–1: how likely the offer is deceptive
+    high: float
+    rule_high: float  # high from this score when the rules say high
+    medium: float
+
+
 class Assessment(BaseModel):
     risk: Risk
-    score: float
-    flags: list[FlagHit]
+    score: float  # the rules' weights, added up
+    flags: list[FlagHit]  # sure flags first (strongest first), then possible ones
+    model_score: float | None = None  # 0–1, the offer-risk model's (None: no model read the text)
     to_ask: list[str] = []  # question ids answered "not sure" about a fundamental
     facts: Facts | None = None
     pay: PayCheck | None = None  # how the pay compares with the usual range, when it raised a flag
@@ -44,6 +62,7 @@ def assess(
     lang: str | None = None,
     to_ask: Iterable[str] = (),
     unsure_factor: float | None = None,
+    model: ModelRisk | None = None,
 ) -> Assessment:
     """Weigh the flags (each flag counted once, at its strongest) and name the risk."""
     flags = content.rules.flags
@@ -53,20 +72,24 @@ def assess(
         definition = flags.get(hit.flag)
         if definition is None or definition.hint:
             continue
-        weight = hit.weight or definition.weight
+        weight = 0.0 if hit.possible else hit.weight or definition.weight
         if hit.unsure:
             weight *= factor
         hit = hit.model_copy(update={"weight": round(weight, 2)})
-        if hit.flag not in best or hit.weight > best[hit.flag].weight:
+        old = best.get(hit.flag)
+        if old is None or (old.possible, -old.weight) > (hit.possible, -hit.weight):  # a sure flag beats a possible one
             best[hit.flag] = hit
-    chosen = sorted(best.values(), key=lambda h: (-h.weight, h.flag))
-    score = round(sum(hit.weight for hit in chosen), 2)
+    chosen = sorted(best.values(), key=lambda h: (h.possible, -h.weight, h.flag))
+    sure = [hit for hit in chosen if not hit.possible]
+    score = round(sum(hit.weight for hit in sure), 2)
     advice = content.advice
     risk: Risk = "high" if score >= advice.high else "medium" if score >= advice.medium else "low"
-    certain = [hit for hit in chosen if not hit.unsure]
+    certain = [hit for hit in sure if not hit.unsure]
     strong = any(flags[hit.flag].strong for hit in certain)
-    if risk == "high" and len(chosen) == 1 and not strong:
+    if risk == "high" and len(sure) == 1 and not strong:
         risk = "medium"  # one weak flag is weak evidence, whatever its weight
+    if model is not None:
+        risk = combined_risk(model, risk)
     destination = facts.destinations[0] if facts and facts.destinations else None
     return Assessment(
         risk=risk,
@@ -78,4 +101,14 @@ def assess(
         lang=lang,
         destination=destination,
         talk_to_person=risk == "high",
+        model_score=None if model is None else round(model.score, 3),
     )
+
+
+def combined_risk(model: ModelRisk, rules: Risk) -> Risk:
+    """As bot/judgement/train.py measured it: the model decides; the rules' high counts from a lower score."""
+    if model.score >= model.high or (rules == "high" and model.score >= model.rule_high):
+        return "high"
+    if model.score >= model.medium or rules in ("medium", "high"):
+        return "medium"
+    return "low"

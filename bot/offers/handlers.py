@@ -186,8 +186,14 @@ async def maybe_scan(update: Update, context: Context, user: User, t: Translator
     message = update.effective_message
     if message is None or not looks_like_an_offer(message, user.awaiting):
         return False
+    await show_check(context, user, t, message.text or message.caption or "", message.message_id, in_ticket=in_ticket)
+    return True
+
+
+async def show_check(context: Context, user: User, t: Translator, text: str, message_id: int, *,
+                     in_ticket: bool = False) -> None:  # fmt: skip
+    """Scan an offer's text and show the result (also for an offer held back by "are you in danger?")."""
     svc = context.svc
-    text = message.text or message.caption or ""
     assessment = svc.offers.check(text, t.language.source)
     if user.awaiting == AWAITING_OFFER:
         async with svc.store.tx() as tx:
@@ -195,9 +201,8 @@ async def maybe_scan(update: Update, context: Context, user: User, t: Translator
     async with svc.store.tx() as tx:
         await tx.stats.count_event("scan", t.code, assessment.risk)
     if not in_ticket:
-        _memory(context)[LAST_OFFER] = {"text": text, "message_id": message.message_id}
+        _memory(context)[LAST_OFFER] = {"text": text, "message_id": message_id}
     await _show_result(context, user, _result_screens(svc, t, assessment, scanned=not in_ticket))
-    return True
 
 
 def _memory(context: Context) -> dict[Any, Any]:

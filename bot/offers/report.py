@@ -132,14 +132,24 @@ def to_json(assessment: Assessment) -> dict[str, Any]:
 
 
 def check_offer_json(path_label: str, text: str, checker: Any, lang: str | None) -> dict[str, Any]:
-    """`helpline check-offer --json`: exactly file, risk, flags (id and evidence) and lang."""
+    """`helpline check-offer --json`: file, risk, flags (id and evidence: the rules' sure flags), lang, score (0–1)
+    and possible (id and the sentence that suggests it: flags found by a sentence model only)."""
     assessment = checker.check(text, lang)
     return {
         "file": path_label,
         "risk": assessment.risk,
-        "flags": [{"id": hit.flag, "evidence": hit.evidence} for hit in assessment.flags],
+        "flags": [{"id": hit.flag, "evidence": hit.evidence} for hit in assessment.flags if not hit.possible],
         "lang": assessment.lang,
+        "score": risk_score(assessment),
+        "possible": [{"id": hit.flag, "evidence": hit.evidence} for hit in assessment.flags if hit.possible],
     }
+
+
+def risk_score(assessment: Assessment) -> float:
+    """0–1: the model's score; without a model, the rules' level (low 0, medium 0.5, high 1)."""
+    if assessment.model_score is not None:
+        return assessment.model_score
+    return {"low": 0.0, "medium": 0.5, "high": 1.0}[assessment.risk]
 
 
 def check_offer_report(path_label: str, text: str, checker: Any, lang: str | None) -> str:

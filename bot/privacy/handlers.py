@@ -64,6 +64,7 @@ async def hide(update: Update, context: Context) -> None:
     ticket_id = await service.hidden(svc.store, chat.id, gone, svc.settings.operator_chat_id)
     if ticket_id is not None:
         svc.dispatcher.wake()
+    await svc.escalation.confirms.hidden(chat.id)  # hidden instead of answering "are you in danger?"
     _, t = await session(context, update)
     neutral = t.gettext("OK")
     try:
@@ -78,6 +79,10 @@ async def forget(update: Update, context: Context) -> None:
     user, t = await session(context, update)
     text = t.gettext("Delete everything the helpline keeps about you: your language, your answers, your "
                      "messages to us? This cannot be undone.")  # fmt: skip
+    if context.svc.settings.export_labels:  # the NGO teaches the bot with operators' labels (helpline export-labels)
+        text += "\n\n" + t.gettext("To help the bot recognise danger, the helpline may use the words of your messages "
+                                   "to a person, without names, numbers and addresses. If you delete everything, "
+                                   "it will not.")  # fmt: skip
     rows = [[screens.Button(t.gettext("Yes, delete"), FORGET + "yes"), screens.Button(t.gettext("No"), FORGET + "no")],
             [screens.Button(t.gettext("Hide this chat"), HIDE)]]
     await show(context, user.chat_id, Screen(text, rows))

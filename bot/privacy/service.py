@@ -38,14 +38,17 @@ async def forget(store: Store, chat_id: int, group: int | None) -> list[int]:
 
     In one transaction: the user row (language, country, source, silent mode, check state), the ids of
     their messages, every outbox row of theirs or of their tickets (pending copies of their messages
-    included), their id in refused attempts at operators' commands. Tickets keep category, language
-    and times, for the statistics. Each ticket's conversation in the operators' group is deleted too.
+    included), their id in refused attempts at operators' commands, the messages of questions "are you
+    in danger right now?" still open. Tickets and answers keep category, language and times, for the
+    statistics. Each ticket's conversation in the operators' group is deleted too.
     Returns the tickets that were open; the operators are told.
     """
     async with store.tx() as tx:
         user = await tx.users.get(chat_id)
         tickets = await tx.tickets.ids_for_user(user.id) if user is not None else []
         closed = await tx.tickets.detach_user(user.id) if user is not None else []
+        if user is not None:
+            await tx.confirms.forget_user(user.id)  # an open "are you in danger?" with its message, too
         for ticket_id in tickets:
             await tx.outbox.drop_ticket(ticket_id)
         await tx.outbox.drop_lane(chat_id)

@@ -64,6 +64,10 @@ class Stats(BaseModel):
     tickets_total: int
     to_claim: Waiting
     to_answer: Waiting
+    # Teaching the judgement, per language: operators' labels on closed tickets (real / noturgent / wrongcat),
+    # and the answers to "are you in danger right now?" (yes / no / unanswered / overtaken / forgotten).
+    labels: dict[str, dict[str, int]] = {}
+    confirms: dict[str, dict[str, int]] = {}
 
 
 def waiting(minutes: Iterable[float]) -> Waiting:
@@ -97,8 +101,10 @@ def build_stats(
     starts: Iterable[tuple[str, str, str, int]],
     events: Iterable[tuple[str, str, str, int]],
     timings: Iterable[tuple[str | None, str, str | None, str | None]],
+    labels: Iterable[tuple[str, str, int]] = (),
+    confirms: Iterable[tuple[str, str, int]] = (),
 ) -> Stats:
-    """From StatsRepo.starts(), .events() and .ticket_timings() rows to the report."""
+    """From StatsRepo.starts(), .events(), .ticket_timings(), .labels() and .confirm_answers() rows to the report."""
     start_rows = [StartCount(day=dt.date.fromisoformat(d), source=s, lang=lang, count=n) for d, s, lang, n in starts]
     check_rows = [RiskCount(name=n, lang=lang, risk=v, count=c) for n, lang, v, c in events if n in CHECK_EVENTS]
     by_risk: dict[str, dict[str, int]] = {}
@@ -136,7 +142,16 @@ def build_stats(
         tickets_total=len(all_rows),
         to_claim=waiting(claim for claim, _ in all_rows if claim is not None),
         to_answer=waiting(answer for _, answer in all_rows if answer is not None),
+        labels=_per_lang(labels),
+        confirms=_per_lang(confirms),
     )
+
+
+def _per_lang(rows: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
+    table: dict[str, dict[str, int]] = {}
+    for lang, value, count in rows:
+        table.setdefault(lang, {})[value] = table.get(lang, {}).get(value, 0) + count
+    return table
 
 
 async def read_stats(store: Store, since: dt.date) -> Stats:
@@ -145,7 +160,9 @@ async def read_stats(store: Store, since: dt.date) -> Stats:
         starts = await tx.stats.starts(since)
         events = await tx.stats.events(since)
         timings = await tx.stats.ticket_timings(since)
-    return build_stats(since, starts, events, timings)
+        labels = await tx.stats.labels(since)
+        confirms = await tx.stats.confirm_answers(since)
+    return build_stats(since, starts, events, timings, labels, confirms)
 
 
 def _minutes_text(value: float | None) -> str:
@@ -187,4 +204,16 @@ def format_stats(stats: Stats) -> str:
                      _minutes_text(stats.to_answer.median), _minutes_text(stats.to_answer.p90)))  # fmt: skip
         lines += _table(header, rows)
         lines.append("(times in minutes from the request)")
+    lines += ["", "Teaching the judgement, per language (tickets marked on closing; answers to “in danger now?”):"]
+    langs = sorted(set(stats.labels) | set(stats.confirms))
+    if langs:
+        labels_header = ("language", "real", "not urgent", "wrong cat", "asked: yes", "no", "unanswered")
+        label_rows = [
+            (lang, *(str(stats.labels.get(lang, {}).get(key, 0)) for key in ("real", "noturgent", "wrongcat")),
+             *(str(stats.confirms.get(lang, {}).get(key, 0)) for key in ("yes", "no", "unanswered")))
+            for lang in langs
+        ]  # fmt: skip
+        lines += _table(labels_header, label_rows)
+    else:
+        lines.append("nothing yet")
     return "\n".join(lines)

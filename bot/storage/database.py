@@ -13,6 +13,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.clock import Clock, SystemClock
+from bot.storage.confirms import ConfirmRepo
 from bot.storage.inbox import InboxRepo
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.operators import OperatorRepo
@@ -34,6 +35,7 @@ class Tx:
         self.stats = StatsRepo(conn, now)
         self.operators = OperatorRepo(conn, now)
         self.inbox = InboxRepo(conn, now)
+        self.confirms = ConfirmRepo(conn, now)
 
 
 class Store:

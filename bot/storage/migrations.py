@@ -123,4 +123,35 @@ MIGRATIONS: tuple[str, ...] = (
         received_at TEXT NOT NULL
     );
     """,
+    # 3: the judgement's three bands. A message in the confirm band waits in `confirms` (with its text, only
+    # until it is answered) while the bot asks "are you in danger right now?"; the answer stays, without the
+    # text, for the statistics. Tickets keep how they were judged (for the card) and the operator's label.
+    """
+    CREATE TABLE confirms (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        lang TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT,
+        chat_id INTEGER,
+        message_id INTEGER,
+        offer INTEGER NOT NULL DEFAULT 0,
+        category TEXT,
+        score REAL NOT NULL,
+        matched TEXT,
+        evidence TEXT,
+        asked_at TEXT NOT NULL,
+        answer TEXT CHECK (answer IN ('yes', 'no', 'unanswered', 'overtaken', 'forgotten')),
+        answered_at TEXT,
+        ticket_id INTEGER REFERENCES tickets(id)
+    );
+    CREATE INDEX confirms_pending ON confirms (user_id, asked_at) WHERE answer IS NULL;
+    ALTER TABLE tickets ADD COLUMN band TEXT;
+    ALTER TABLE tickets ADD COLUMN score REAL;
+    ALTER TABLE tickets ADD COLUMN matched TEXT;
+    ALTER TABLE tickets ADD COLUMN evidence TEXT;
+    ALTER TABLE tickets ADD COLUMN asked TEXT CHECK (asked IN ('yes', 'unanswered'));
+    ALTER TABLE tickets ADD COLUMN label TEXT CHECK (label IN ('real', 'noturgent', 'wrongcat'));
+    ALTER TABLE tickets ADD COLUMN label_category TEXT;
+    """,
 )

@@ -44,3 +44,21 @@ class StatsRepo(Repo):
             (iso(dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)),),
         )
         return [(r["category"], r["created_at"], r["claimed_at"], r["first_answer_at"]) for r in rows]
+
+    async def labels(self, since: dt.date) -> list[tuple[str, str, int]]:
+        """(language, operator's label, tickets) of tickets opened since the day and marked on closing."""
+        rows = await self.all(
+            "SELECT lang, label, COUNT(*) AS n FROM tickets WHERE label IS NOT NULL AND created_at >= ? "
+            "GROUP BY lang, label ORDER BY lang, label",
+            (iso(dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)),),
+        )
+        return [(row["lang"], row["label"], row["n"]) for row in rows]
+
+    async def confirm_answers(self, since: dt.date) -> list[tuple[str, str, int]]:
+        """(language, answer, questions) of "are you in danger right now?" asked since the day and answered."""
+        rows = await self.all(
+            "SELECT lang, answer, COUNT(*) AS n FROM confirms WHERE answer IS NOT NULL AND asked_at >= ? "
+            "GROUP BY lang, answer ORDER BY lang, answer",
+            (iso(dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)),),
+        )
+        return [(row["lang"], row["answer"], row["n"]) for row in rows]

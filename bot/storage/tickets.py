@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from bot.storage.base import Repo, iso
 
 TicketState = Literal["open", "claimed", "closed"]
 Direction = Literal["user", "operator", "note", "canned"]
+# The operator's word on a closed ticket: real danger, not urgent, wrong category.
+Label = Literal["real", "noturgent", "wrongcat"]
 
 
 class Ticket(BaseModel):
@@ -37,6 +40,20 @@ class Ticket(BaseModel):
     last_operator_at: dt.datetime | None
     closed_at: dt.datetime | None
     close_reason: str | None
+    # How the judgement saw the message that opened it (None for tickets from before it, or asked for):
+    band: str | None = None  # "ticket", or "confirm" when the person was asked first
+    score: float | None = None
+    matched: str | None = None  # the rule's words, quoted from the user's text
+    evidence: tuple[str, ...] = ()  # the model's strongest words, quoted from the user's text
+    # Asked "are you in danger right now?": "yes", or "unanswered" (no answer in time: an unconfirmed ticket).
+    asked: Literal["yes", "unanswered"] | None = None
+    label: Label | None = None
+    label_category: str | None = None  # with "wrongcat": the category the operator named, if any
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _json(cls, value: object) -> object:
+        return tuple(json.loads(value)) if isinstance(value, str) else (value or ())
 
 
 class TicketMessage(BaseModel):
@@ -53,13 +70,17 @@ class TicketMessage(BaseModel):
 class TicketRepo(Repo):
     async def create(
         self, *, user_id: int, urgent: bool, kind: str, category: str | None, lang: str,
-        source: str | None, country: str | None, pseudonym: str,
+        source: str | None, country: str | None, pseudonym: str, band: str | None = None, score: float | None = None,
+        matched: str | None = None, evidence: tuple[str, ...] = (), asked: str | None = None,
     ) -> Ticket:  # fmt: skip
         ticket_id = await self.run(
             "INSERT INTO tickets (user_id, state, urgent, kind, category, lang, source, country, pseudonym, created_at,"
-            " queued_at) VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, int(urgent), kind, category, lang, source, country, pseudonym, self.stamp, self.stamp),
-        )
+            " queued_at, band, score, matched, evidence, asked)"
+            " VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, int(urgent), kind, category, lang, source, country, pseudonym, self.stamp, self.stamp,
+             band, score, matched, json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+             asked),
+        )  # fmt: skip
         await self.audit(ticket_id, None, "opened", kind)
         ticket = await self.get(ticket_id)
         assert ticket is not None  # noqa: S101 - inserted just above
@@ -131,6 +152,21 @@ class TicketRepo(Repo):
             (self.stamp, reason, ticket_id),
         )
 
+    async def set_label(self, ticket_id: int, label: Label, category: str | None = None) -> None:
+        await self.run("UPDATE tickets SET label = ?, label_category = ? WHERE id = ?", (label, category, ticket_id))
+
+    async def labelled(self, closed_since: dt.datetime) -> list[tuple[Ticket, str]]:
+        """Requests for help an operator marked on closing, closed since the moment, of users who never asked
+        to be forgotten (/forget detaches them), each with the first text its user wrote."""
+        rows = await self.all(
+            "SELECT t.*, (SELECT m.text FROM ticket_messages m WHERE m.ticket_id = t.id AND m.direction = 'user' "
+            "AND m.text IS NOT NULL ORDER BY m.id LIMIT 1) AS first_text FROM tickets t "
+            "WHERE t.label IS NOT NULL AND t.kind = 'help' AND t.state = 'closed' AND t.user_id IS NOT NULL "
+            "AND t.closed_at >= ? ORDER BY t.lang, t.id",
+            (iso(closed_since),),
+        )
+        return [(Ticket.model_validate(dict(row)), row["first_text"]) for row in rows if row["first_text"]]
+
     async def operator_answered(self, ticket_id: int) -> None:
         await self.run(
             "UPDATE tickets SET first_answer_at = COALESCE(first_answer_at, ?), last_operator_at = ? WHERE id = ?",
@@ -195,6 +231,7 @@ class TicketRepo(Repo):
     async def erase_texts(self, ticket_id: int) -> None:
         """Remove what was said, keep that something was said (for counts and timings)."""
         await self.run("UPDATE ticket_messages SET text = NULL, chat_id = NULL WHERE ticket_id = ?", (ticket_id,))
+        await self.run("UPDATE tickets SET matched = NULL, evidence = NULL WHERE id = ?", (ticket_id,))  # quoted words
 
     async def closed_before(self, moment: dt.datetime) -> list[int]:
         rows = await self.all(

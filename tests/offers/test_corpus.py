@@ -12,16 +12,19 @@ spec = importlib.util.spec_from_file_location("bench_offers", ROOT / "bench" / "
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 
-CORPUS = ROOT / "tests" / "data" / "offers"
+# The rules' own corpus (the first labelled offers, written with the rules): the rules alone must meet the targets
+# on it. The rest of the training data was written apart from the rules; bench/offers.py measures it.
+CORPUS = ROOT / "content" / "training" / "offers"
+FIRST = "*-first.yaml"
 
 
 @pytest.fixture(scope="module")
 def report(checker):
-    return bench.evaluate(checker, bench.load_corpus(CORPUS))
+    return bench.evaluate(checker, bench.load_corpus(CORPUS, FIRST))
 
 
 def test_corpus_size_and_balance():
-    corpus = bench.load_corpus(CORPUS)
+    corpus = bench.load_corpus(CORPUS, FIRST)
     for lang in ("kk", "ru", "uz"):
         labels = [label for label in corpus.values() if label["lang"] == lang]
         deceptive = sum(label["deceptive"] for label in labels)
@@ -29,7 +32,7 @@ def test_corpus_size_and_balance():
 
 
 def test_labels_use_known_flags(offers):
-    for name, label in bench.load_corpus(CORPUS).items():
+    for name, label in bench.load_corpus(CORPUS, FIRST).items():
         assert set(label["flags"]) <= set(offers.rules.flags), name
 
 

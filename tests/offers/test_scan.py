@@ -146,7 +146,7 @@ def test_reported_recruiter(checker):
 
 def test_json_shape(checker):
     result = check_offer_json("a.txt", "Паспорта сдаёте бригадиру. Едем по туристической визе.", checker, None)
-    assert set(result) == {"file", "risk", "flags", "lang"}
+    assert set(result) == {"file", "risk", "flags", "lang", "score", "possible"}
     assert result["file"] == "a.txt" and result["risk"] == "high" and result["lang"] == "ru"
     assert all(set(flag) == {"id", "evidence"} for flag in result["flags"])
     assert {flag["id"] for flag in result["flags"]} == {"passport_retention", "tourist_visa"}

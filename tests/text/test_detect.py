@@ -8,7 +8,7 @@ import pytest
 
 from bot.text.detect import LANGS, detect_language, scores
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "triage"
+DATA = Path(__file__).resolve().parents[2] / "content" / "training" / "urgency"
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_scores_cover_the_three_languages() -> None:
 def test_labelled_messages() -> None:
     right = total = 0
     for lang in LANGS:
-        for line in (DATA / f"{lang}.tsv").read_text(encoding="utf-8").splitlines():
+        for line in (DATA / f"{lang}-first.tsv").read_text(encoding="utf-8").splitlines():
             _, _, text = line.partition("\t")
             total += 1
             right += detect_language(text) == lang

@@ -18,16 +18,20 @@ def test_triage_prints_one_json_object_a_line(tmp_path: Path, capsys: pytest.Cap
     messages.write_text("Помогите, забрали паспорт и не выпускают\n\nкак продлить паспорт?\n", encoding="utf-8")
     assert main(["triage", str(messages), "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [set(line) for line in lines] == [{"urgent", "category", "lang", "matched"}] * 2
-    assert lines[0] == {"urgent": True, "category": "held", "lang": "ru", "matched": "не выпускают"}
-    assert lines[1] == {"urgent": False, "category": None, "lang": lines[1]["lang"], "matched": None}
+    assert [set(line) for line in lines] == [{"urgent", "category", "lang", "matched", "band", "score"}] * 2
+    assert lines[0] | {"score": 1} == {"urgent": True, "category": "held", "lang": "ru", "matched": "не выпускают",
+                                       "band": "ticket", "score": 1}  # fmt: skip
+    assert lines[1] | {"score": 0} == {"urgent": False, "category": None, "lang": lines[1]["lang"], "matched": None,
+                                       "band": "none", "score": 0}  # fmt: skip
+    assert 0 <= lines[1]["score"] < lines[0]["score"] <= 1
 
 
 def test_check_offer_prints_one_json_object_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     files = [str(OFFERS / "kk" / "d02.txt"), str(OFFERS / "ru" / "l01.txt")]
     assert main(["check-offer", *files, "--json"]) == 0
     deceptive, legitimate = (json.loads(line) for line in capsys.readouterr().out.splitlines())
-    assert set(deceptive) == {"file", "risk", "flags", "lang"} and deceptive["file"] == files[0]
+    assert set(deceptive) == {"file", "risk", "flags", "lang", "score", "possible"} and deceptive["file"] == files[0]
+    assert 0 <= legitimate["score"] < deceptive["score"] <= 1
     assert deceptive["risk"] == "high" and deceptive["lang"] == "kk"
     assert all(set(flag) == {"id", "evidence"} and flag["evidence"] for flag in deceptive["flags"])
     assert legitimate["risk"] != "high"

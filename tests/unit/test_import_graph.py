@@ -20,16 +20,16 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
               "bot.ui", "bot.floodgate", "bot.ratelimit", "bot.i18n.languages", "bot.i18n.transliterate",
               "bot.stats.metrics", "bot.stats.report", "bot.leaflets.links", "bot.standin.models",
               "bot.standin.server")),
-    ("content", ("bot.content", "bot.i18n")),
+    ("content", ("bot.content", "bot.i18n", "bot.judgement")),  # the trained model ships with the content
     ("storage", ("bot.storage",)),
     ("shared screens", ("bot.screens",)),
     ("features", ("bot.escalation", "bot.offers", "bot.privacy", "bot.guidance", "bot.stats", "bot.leaflets",
-                  "bot.standin")),
+                  "bot.standin", "bot.labels")),
     ("wiring", ("bot.services", "bot.messaging", "bot.durable", "bot.profile")),
     ("handlers", ("bot.escalation.handlers", "bot.guidance.handlers", "bot.offers.handlers", "bot.privacy.handlers",
                   "bot.privacy.retention", "bot.stats.handlers", "bot.guard")),
     ("app", ("bot.conversation", "bot.app", "bot.runner", "bot.cli", "bot.__main__", "bot.leaflets.cli",
-             "bot.stats.cli", "bot.standin.terminal")),
+             "bot.stats.cli", "bot.standin.terminal", "bot.labels.cli", "bot.judgement.train")),
 ]
 
 # Features that must not reach into each other even on one floor: the urgent path stays on its own.
@@ -77,7 +77,9 @@ def floor(name: str) -> int:
     best, level = -1, -1
     for index, (_, prefixes) in enumerate(FLOORS):
         for prefix in prefixes:
-            if (name == prefix or name.startswith(prefix + ".")) and len(prefix) > best:
+            # "bot" (the package) is on the lowest floor by itself, not everything under it.
+            inside = prefix != "bot" and name.startswith(prefix + ".")
+            if (name == prefix or inside) and len(prefix) > best:
                 best, level = len(prefix), index
     return level
 

@@ -1,0 +1,1 @@
+"""Operators\x27 labels as training rows: `helpline export-labels`."""
