@@ -42,7 +42,7 @@ from bot.privacy import handlers as privacy
 from bot.privacy.retention import retention_job
 from bot.ratelimit import PerChatRateLimiter
 from bot.services import CONTEXT_TYPES, SERVICES, Context, HelplineApp, Services
-from bot.settings import Settings
+from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError
 from bot.stats.handlers import stats_command
 from bot.stats.metrics import METRICS, Metrics, count_update
 from bot.storage import Store
@@ -92,7 +92,7 @@ OPERATOR_COMMANDS = [*TICKET_COMMANDS, "queue", "oncall", "offcall", "stats"]
 class OperatorButtonHandler(CallbackQueryHandler[Context, None]):
     """A card's button pressed by an operator in their group (callback queries take no filters)."""
 
-    def __init__(self, callback: Any, operator_ids: frozenset[int], group: int | None) -> None:
+    def __init__(self, callback: Any, operator_ids: frozenset[int], group: int) -> None:
         super().__init__(callback, pattern=rf"^{OPERATOR}")
         self.operator_ids = operator_ids
         self.group = group
@@ -106,6 +106,9 @@ class OperatorButtonHandler(CallbackQueryHandler[Context, None]):
 
 def build_application(settings: Settings, *, clock: Clock | None = None, content: Content | None = None) -> HelplineApp:
     """The whole bot. Tests pass their own clock; the content is loaded (and checked) before anything starts."""
+    group = settings.operator_chat_id
+    if group is None:  # `helpline run` says so before anything starts; urgent messages would reach nobody
+        raise SettingsError(OPERATOR_CHAT_MISSING)
     content = content or load_content(settings.content_dir)
     judgement = load_judgement(settings.content_dir)  # a damaged model stops the start, in one line
     clock = clock or SystemClock()
@@ -129,11 +132,11 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         .build()
     )
     application.bot_data[METRICS] = Metrics()
-    register_handlers(application, settings)
+    register_handlers(application, settings, group)
     return application
 
 
-def register_handlers(application: HelplineApp, settings: Settings) -> None:
+def register_handlers(application: HelplineApp, settings: Settings, group: int) -> None:
     """Every handler, in one place. Groups run in order; within a group the first match wins.
 
     -2  metrics: every update is counted, whatever happens to it next.
@@ -144,8 +147,7 @@ def register_handlers(application: HelplineApp, settings: Settings) -> None:
         budget); then the users' commands, buttons by prefix, and last the private-message router.
     99  after: the update is recorded as handled, so a replay after a crash is skipped.
     """
-    group = settings.operator_chat_id
-    in_group = filters.Chat(group) if group is not None else filters.UpdateType.MESSAGE & ~filters.ALL
+    in_group = filters.Chat(group)
     operator_place = in_group | filters.ChatType.PRIVATE
     by_operator = filters.User(settings.operator_ids) & operator_place
     private = filters.ChatType.PRIVATE
@@ -195,7 +197,7 @@ async def _post_init(application: HelplineApp, settings: Settings, content: Cont
     triage = Triage(content.triage, judgement)
     esc = Escalation(store, content, i18n, settings, clock)
     labels = {key: category.label for key, category in content.triage.categories.items()}
-    dispatcher = Dispatcher(application.bot, store, content, settings.operator_chat_id, labels)
+    dispatcher = Dispatcher(application.bot, store, content, esc.group, labels)
     esc.wake = dispatcher.wake
     application.bot_data[SERVICES] = Services(
         settings=settings, content=content, i18n=i18n, store=store, clock=clock, triage=triage,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from bot.common import ContentError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError, load_settings
 from bot.yamlfile import YamlError
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -29,7 +29,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     token = settings.token()
     if settings.operator_chat_id is None:
-        raise SettingsError("HELPLINE_OPERATOR_CHAT_ID is not set: urgent messages would reach nobody")
+        raise SettingsError(OPERATOR_CHAT_MISSING)
     setup_logging(settings.log_level, settings.log_format, [token])
     application = build_application(settings)
 

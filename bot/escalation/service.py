@@ -21,7 +21,7 @@ from bot.escalation.confirm import Confirms
 from bot.escalation.judged import Judged
 from bot.i18n.catalogs import I18n, Translator
 from bot.screens import footer
-from bot.settings import Settings
+from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError
 from bot.storage import Store, Tx
 from bot.storage.confirms import Answer
 from bot.storage.tickets import Label, Ticket
@@ -62,7 +62,9 @@ class Escalation:
         self.i18n = i18n
         self.settings = settings
         self.clock = clock
-        self.group = settings.operator_chat_id
+        if settings.operator_chat_id is None:  # `helpline run` refuses to start without it
+            raise SettingsError(OPERATOR_CHAT_MISSING)
+        self.group: int = settings.operator_chat_id
         self.wake: Callable[[], None] = lambda: None  # the dispatcher sets this to be told of new rows
         self.confirms = Confirms(self)
         self._refused: dict[int | None, dt.datetime] = {}  # stranger → when last told in the group
@@ -120,8 +122,7 @@ class Escalation:
         on_duty = await self._on_duty(tx)
         if not quiet:
             await self._to_user(tx, user, ack or self.first_answer(t, user.country, bool(on_duty)), ticket.id)
-        if self.group is not None:
-            await tx.outbox.add(self.group, "card", {}, ticket.id)
+        await tx.outbox.add(self.group, "card", {}, ticket.id)
         for operator in sorted(on_duty):
             await self._ping(tx, operator, ticket, "New")
         return ticket
@@ -149,10 +150,9 @@ class Escalation:
             await tx.tickets.requeue(ticket.id)
         await tx.tickets.audit(ticket.id, None, "raised to urgent", category)
         ticket = await tx.tickets.get(ticket.id) or ticket
-        if self.group is not None:
-            text = (f"🆘 Ticket #{ticket.id} is now URGENT ({ticket.category or ticket.kind}): "
-                    f"the user's last message signals danger.")  # fmt: skip
-            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        text = (f"🆘 Ticket #{ticket.id} is now URGENT ({ticket.category or ticket.kind}): "
+                f"the user's last message signals danger.")  # fmt: skip
+        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
         await self._refresh(tx, ticket.id)
         on_duty = await self._on_duty(tx)
         pinged = on_duty | ({ticket.operator_id} if ticket.state == "claimed" and ticket.operator_id else set())
@@ -165,9 +165,8 @@ class Escalation:
     async def _user_message(self, tx: Tx, ticket: Ticket, incoming: Incoming) -> None:
         await tx.tickets.add_message(ticket.id, "user", incoming.kind, incoming.text,
                                      chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
-        if self.group is not None:
-            payload = {"from_chat_id": incoming.chat_id, "message_id": incoming.message_id}
-            await tx.outbox.add(self.group, "group_copy", payload, ticket.id)
+        payload = {"from_chat_id": incoming.chat_id, "message_id": incoming.message_id}
+        await tx.outbox.add(self.group, "group_copy", payload, ticket.id)
 
     async def set_country(self, user: User, country: str) -> Screen | None:
         """The user said where they are: store it, and show that country's emergency numbers."""
@@ -178,8 +177,7 @@ class Escalation:
             ticket = await tx.tickets.live_for_user(user.id)
             if ticket is not None:
                 await tx.tickets.set_fields(ticket.id, country=country)
-                if self.group is not None:
-                    await tx.outbox.add(self.group, "card_refresh", {}, ticket.id)
+                await tx.outbox.add(self.group, "card_refresh", {}, ticket.id)
         self.wake()
         t = self.i18n[user.lang]
         return Screen(self.danger_numbers(t, country), footer(t, None))
@@ -230,8 +228,6 @@ class Escalation:
         self.wake()
 
     async def _to_group(self, tx: Tx, text: str, place: GroupPlace, *, html: bool = False) -> None:
-        if self.group is None:
-            return
         payload = {"text": text, "thread_id": place.thread_id, "reply_to": place.reply_to}
         await tx.outbox.add(self.group, "group_text", payload | ({"parse_mode": "HTML"} if html else {}))
 
@@ -308,8 +304,7 @@ class Escalation:
         notes = await tx.tickets.messages(ticket.id, "note")
         summary = "\n".join(f"• {note.text}" for note in notes if note.text) or "(no notes)"
         text = f"Ticket #{ticket.id} was handed over by operator {operator_id}. Notes so far:\n{summary}"
-        if self.group is not None:
-            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
         for operator in sorted(await self._on_duty(tx) - {operator_id}):
             await self._ping(tx, operator, ticket, "Handed over")
         return f"Ticket #{ticket.id} is back in the queue."
@@ -376,8 +371,7 @@ class Escalation:
 
     async def _refresh(self, tx: Tx, ticket_id: int) -> None:
         """The card's buttons and the topic's title follow the ticket's state."""
-        if self.group is not None:
-            await tx.outbox.add(self.group, "card_refresh", {}, ticket_id)
+        await tx.outbox.add(self.group, "card_refresh", {}, ticket_id)
 
     # -- the clock's side -----------------------------------------------------------------------------
 
@@ -398,19 +392,17 @@ class Escalation:
                 elif tx.now - (ticket.last_operator_at or ticket.claimed_at or tx.now) >= silence:
                     await tx.tickets.unclaim(ticket.id)
                     await tx.tickets.audit(ticket.id, None, "returned", "no answer")
-                    if self.group is not None:
-                        text = (f"Ticket #{ticket.id} is back in the queue: no answer for "
-                                f"{self.settings.claimed_silence_minutes} min. /claim {ticket.id}")  # fmt: skip
-                        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+                    text = (f"Ticket #{ticket.id} is back in the queue: no answer for "
+                            f"{self.settings.claimed_silence_minutes} min. /claim {ticket.id}")  # fmt: skip
+                    await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
                     await self._refresh(tx, ticket.id)
         self.wake()
 
     async def _announce(self, tx: Tx, ticket: Ticket, step: int, minutes: int) -> None:
         last = step == len(self.settings.unclaimed_minutes)
-        if self.group is not None:
-            who = "every operator" if last else "on-call operators"
-            text = f"⏰ Ticket #{ticket.id} has waited {minutes} min. Pinging {who}. /claim {ticket.id}"
-            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        who = "every operator" if last else "on-call operators"
+        text = f"⏰ Ticket #{ticket.id} has waited {minutes} min. Pinging {who}. /claim {ticket.id}"
+        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
         pinged = set(self.settings.operator_ids) if last else await self._on_duty(tx)
         for operator in sorted(pinged):
             await self._ping(tx, operator, ticket, f"Still waiting ({minutes} min):")
