@@ -16,6 +16,7 @@ from telegram import Message, Update
 from bot import screens
 from bot.escalation import handlers as escalation
 from bot.escalation.judged import Judged
+from bot.escalation.service import AWAITING_TICKET
 from bot.escalation.triage import TriageResult
 from bot.guidance.handlers import not_understood
 from bot.messaging import session, show, stale_button
@@ -45,7 +46,7 @@ async def private_message(update: Update, context: Context) -> None:
                                           urgent=urgent, category=category)  # fmt: skip
         return
     # Unsure: ask "are you in danger right now?" (someone who asked for a person gets one anyway).
-    unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != escalation.AWAITING_TICKET else None
+    unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != AWAITING_TICKET else None
     if user.lang is None:
         # Someone in danger may write before choosing a language: take the one they wrote in.
         guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
@@ -58,7 +59,7 @@ async def private_message(update: Update, context: Context) -> None:
         async with svc.store.tx() as tx:
             await tx.users.update(user.chat_id, lang=guessed)
         user, t = await session(context, update)
-    if user.awaiting == escalation.AWAITING_TICKET or urgent:
+    if user.awaiting == AWAITING_TICKET or urgent:
         await escalation.relay_or_open(update, context, user, urgent=urgent,
                                        category=verdict.category if verdict and urgent else None,
                                        judged=Judged.of(verdict))  # fmt: skip

@@ -19,7 +19,6 @@ from bot.ui import COUNTRY, OPERATOR, Screen
 
 log = logging.getLogger(__name__)
 
-AWAITING_TICKET = "ticket"
 
 
 def incoming(update: Update, message: Message) -> Incoming:
@@ -45,10 +44,7 @@ async def talk(update: Update, context: Context) -> None:
     user, t = await session(context, update)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    async with svc.store.tx() as tx:
-        live = await tx.tickets.live_for_user(user.id)
-        if live is None:
-            await tx.users.update(user.chat_id, awaiting=AWAITING_TICKET)
+    live = await svc.escalation.ask_to_talk(user)
     text = (
         t.gettext("A person from the helpline is reading your messages. Write here.")
         if live
@@ -83,15 +79,9 @@ async def country_button(update: Update, context: Context) -> None:
 
 async def _ticket_here(context: Context, message: Message) -> Ticket | None:
     """The ticket a group message belongs to: its forum topic, or the card or relay it replies to."""
-    svc = context.svc
-    async with svc.store.read() as tx:
-        if message.is_topic_message and message.message_thread_id is not None:
-            found = await tx.tickets.by_thread(message.message_thread_id)
-            if found is not None:
-                return found
-        if message.reply_to_message is not None:
-            return await tx.tickets.by_group_message(message.reply_to_message.message_id)
-    return None
+    thread = message.message_thread_id if message.is_topic_message else None
+    reply = message.reply_to_message.message_id if message.reply_to_message is not None else None
+    return await context.svc.escalation.ticket_here(thread, reply)
 
 
 async def _ticket_and_rest(context: Context, message: Message) -> tuple[int | None, list[str]]:

@@ -34,6 +34,7 @@ OperatorAction = Literal["claim", "close", "transfer"]
 REFUSAL = "Only the helpline's operators can do this."
 REFUSAL_EVERY = dt.timedelta(minutes=1)  # a stranger's commands in the group are answered this seldom
 MAX_REFUSED = 1_000  # strangers remembered before those refused over a minute ago are forgotten
+AWAITING_TICKET = "ticket"  # the user asked to talk: their next message opens a ticket
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,23 @@ class Escalation:
                 await self._to_group(tx, REFUSAL, tell)
         if tell is not None:
             self.wake()
+
+    async def ask_to_talk(self, user: User) -> Ticket | None:
+        """ "Talk to a person": the user's live ticket, or None, and then their next message opens one."""
+        async with self.store.tx() as tx:
+            live = await tx.tickets.live_for_user(user.id)
+            if live is None:
+                await tx.users.update(user.chat_id, awaiting=AWAITING_TICKET)
+        return live
+
+    async def ticket_here(self, thread_id: int | None, reply_to: int | None) -> Ticket | None:
+        """The ticket a group message belongs to: its forum topic, or the card or relay it replies to."""
+        async with self.store.read() as tx:
+            if thread_id is not None:
+                found = await tx.tickets.by_thread(thread_id)
+                if found is not None:
+                    return found
+            return await tx.tickets.by_group_message(reply_to) if reply_to is not None else None
 
     async def answer_in_group(self, text: str, place: GroupPlace, *, html: bool = False) -> None:
         """An answer to an operator in the group: through the outbox, in order with everything else there,

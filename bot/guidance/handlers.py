@@ -7,13 +7,11 @@ import re
 from telegram import MaybeInaccessibleMessage, Message, Update
 
 from bot import screens as shared
-from bot.guidance import screens
+from bot.guidance import screens, service
 from bot.i18n.catalogs import Translator
 from bot.messaging import session, show, stale_button
 from bot.services import Context, Services
 from bot.ui import LANGUAGE, SCREEN
-
-DIRECT = "direct"  # the source of a start without a leaflet
 
 
 def parse_payload(payload: str, codes: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -36,13 +34,7 @@ async def start(update: Update, context: Context) -> None:
         sender = update.effective_user
         guessed = svc.content.languages.from_telegram(sender.language_code if sender else None)
         lang = guessed.code if guessed else None
-    async with svc.store.tx() as tx:
-        if lang is not None:
-            await tx.users.update(message.chat_id, lang=lang)
-        if source is not None:
-            await tx.users.update(message.chat_id, source=source)
-        # Counted per source, language and day only: never linked to the user.
-        await tx.stats.count_start(source or DIRECT, lang or user.lang or "unknown")
+    await service.started(svc.store, message.chat_id, lang, source, user.lang)
     chosen = svc.i18n.get(lang) or chosen
     if chosen is None:
         await show(context, message.chat_id, shared.language_picker(svc.translators()))
@@ -70,8 +62,7 @@ async def menu_button(update: Update, context: Context) -> None:
         if chosen is None:
             await stale_button(update, context)
             return
-        async with svc.store.tx() as tx:
-            await tx.users.update(chat_id, lang=chosen.code)
+        await service.choose_language(svc.store, chat_id, chosen.code)
         await query.answer()
         await show(context, chat_id, shared.main_menu(svc.content, chosen), edit=_editable(query.message))
         return

@@ -119,7 +119,6 @@ async def silent(update: Update, context: Context) -> None:
     """Messages without sound or vibration, for a phone that others may hear."""
     svc = context.svc
     user, t = await session(context, update)
-    async with svc.store.tx() as tx:
-        await tx.users.update(user.chat_id, silent=0 if user.silent else 1)
+    await service.set_silent(svc.store, user.chat_id, not user.silent)
     text = t.gettext("Messages will come silently.") if not user.silent else t.gettext("Messages will come with sound.")
     await show(context, user.chat_id, Screen(text, screens.footer(t, None)))

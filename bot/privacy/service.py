@@ -12,6 +12,12 @@ UPDATES_KEPT = dt.timedelta(days=7)  # replays come within about a day
 OUTBOX_KEPT = dt.timedelta(days=2)  # delivered rows, to look into a delivery
 
 
+async def set_silent(store: Store, chat_id: int, silent: bool) -> None:
+    """/silent: messages without sound or vibration, or with them again."""
+    async with store.tx() as tx:
+        await tx.users.update(chat_id, silent=1 if silent else 0)
+
+
 async def messages_to_hide(store: Store, chat_id: int) -> list[list[int]]:
     """Ids of this chat's messages (the user's and the bot's) of the last 48 hours, in batches."""
     async with store.read() as tx:
