@@ -13,6 +13,6 @@ log = logging.getLogger(__name__)
 
 async def retention_job(context: Context) -> None:
     svc = context.svc
-    purged = await purge(svc.store, dt.timedelta(days=svc.settings.retention_days), svc.settings.operator_chat_id)
+    purged = await purge(svc.store, dt.timedelta(days=svc.settings.retention_days), svc.escalation.group)
     if purged:
         log.info("purged the texts of %s closed tickets", purged)
