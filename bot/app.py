@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -25,7 +26,7 @@ from telegram.request import HTTPXRequest
 from bot import conversation, guard, profile, screens
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
-from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, replay_unhandled
+from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, heartbeat_file, replay_unhandled
 from bot.escalation import handlers as escalation
 from bot.escalation.dispatcher import Dispatcher
 from bot.escalation.service import Escalation
@@ -120,6 +121,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         get_updates_request=ReadableUpdatesRequest(),
         rate_limiter=PerChatRateLimiter(max_retries=3),  # a 429 pauses its own chat, not everyone
         inbox=Inbox(),
+        heartbeat=heartbeat_file(settings.database),
     )
     application = (
         ApplicationBuilder()
@@ -233,12 +235,21 @@ async def _post_shutdown(application: HelplineApp) -> None:
         await svc.store.close()
 
 
+def _stale_query(error: BaseException | None) -> bool:
+    text = str(error).lower() if isinstance(error, BadRequest) else ""
+    return "query is too old" in text or "query id is invalid" in text
+
+
 async def on_error(update: object, context: Context) -> None:
     """Log a trace id and the kind of update, never its text; tell the user sorry, with the main menu."""
     trace = uuid.uuid4().hex[:12]
     kind = next((name for name in ("message", "edited_message", "callback_query", "channel_post", "my_chat_member")
                  if isinstance(update, Update) and getattr(update, name, None)), type(update).__name__)  # fmt: skip
     error = context.error
+    if isinstance(update, Update) and update.callback_query is not None and _stale_query(error):
+        # A press handled just before a restart is handled again, and Telegram refuses a second answer.
+        log.info("update %s: a button press answered before (replayed after a restart)", update.update_id)
+        return
     frames = traceback.extract_tb(error.__traceback__) if error else []
     where = ", ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-4:])
     log.error("trace %s: %s while handling %s at %s", trace, type(error).__name__, kind, where)

@@ -18,6 +18,7 @@ from bot.escalation import handlers as escalation
 from bot.escalation.judged import Judged
 from bot.escalation.service import AWAITING_TICKET
 from bot.escalation.triage import TriageResult
+from bot.guidance import service as guidance
 from bot.guidance.handlers import not_understood
 from bot.messaging import session, show, stale_button
 from bot.offers import handlers as offers
@@ -31,8 +32,7 @@ async def private_message(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101 - registered for private messages only
     user, t = await session(context, update)
-    async with svc.store.read() as tx:
-        live = await tx.tickets.live_for_user(user.id)
+    live = await svc.escalation.live_ticket(user)
     text = message.text or message.caption or ""
     verdict = svc.triage.classify(text, lang_hint=user.lang) if text else None
     urgent = bool(verdict and verdict.urgent)
@@ -48,16 +48,21 @@ async def private_message(update: Update, context: Context) -> None:
     # Unsure: ask "are you in danger right now?" (someone who asked for a person gets one anyway).
     unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != AWAITING_TICKET else None
     if user.lang is None:
-        # Someone in danger may write before choosing a language: take the one they wrote in.
+        # Neither chosen nor known from the phone. Someone in danger may write before choosing: take the
+        # language they wrote in when the text says so surely; a few words do not, so then ask.
         guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
-        if guessed is None and unsure is not None:  # asked in every language
-            await _ask(update, context, user, message, unsure)
-            return
-        if guessed is None:
+        if guessed is None or verdict is None or not verdict.lang_sure:
+            if urgent or user.awaiting == AWAITING_TICKET:
+                # Danger, or words for a person: the ticket opens whatever the language, then they choose.
+                category = verdict.category if verdict and urgent else None
+                await escalation.relay_or_open(update, context, user.model_copy(update={"lang": guessed}),
+                                               urgent=urgent, category=category, judged=Judged.of(verdict))  # fmt: skip
+            elif unsure is not None:  # asked in every language, with Hide
+                await _ask(update, context, user, message, unsure)
+                return
             await show(context, user.chat_id, screens.language_picker(svc.translators()))
             return
-        async with svc.store.tx() as tx:
-            await tx.users.update(user.chat_id, lang=guessed)
+        await guidance.choose_language(svc.store, user.chat_id, guessed)
         user, t = await session(context, update)
     if user.awaiting == AWAITING_TICKET or urgent:
         await escalation.relay_or_open(update, context, user, urgent=urgent,

@@ -109,8 +109,10 @@ async def _lang(svc: Services, chat_id: int) -> str | None:
 
 
 async def _done(context: Context, update_id: int) -> None:
-    async with context.svc.store.autocommit() as tx:  # ordered to be safe without a transaction
+    store = context.svc.store
+    async with store.autocommit() as tx:  # ordered to be safe without a transaction
         await tx.users.first_time(update_id)
+    store.checkpoint_soon()  # the inbox row is deleted: its copy in the -wal goes within a second
 
 
 async def after(update: Update, context: Context) -> None:

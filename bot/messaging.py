@@ -55,9 +55,15 @@ async def session(context: Context, update: Update) -> tuple[User, Translator]:
     assert chat is not None  # noqa: S101 - private updates always have a chat
     async with svc.store.read() as tx:
         user = await tx.users.get(chat.id)
-    if user is None:
+    sender = update.effective_user
+    # Nothing chosen yet (a first message, or after /forget): the phone's language, when the bot speaks it.
+    phone = svc.content.languages.from_telegram(sender.language_code if sender else None)
+    if user is None or (user.lang is None and phone is not None):
         async with svc.store.tx() as tx:
-            user = await tx.users.get_or_create(chat.id)
+            user = user or await tx.users.get_or_create(chat.id)
+            if phone is not None and user.lang is None:
+                await tx.users.update(chat.id, lang=phone.code)
+                user = user.model_copy(update={"lang": phone.code})
     return user, svc.translator(user.lang)
 
 

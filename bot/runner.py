@@ -80,7 +80,7 @@ def webhook_app(application: HelplineApp, path: str, secret: str) -> web.Applica
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser can go
             return web.Response(status=400, text="bad update")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400, text="bad update")

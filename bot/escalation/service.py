@@ -221,6 +221,10 @@ class Escalation:
         if tell is not None:
             self.wake()
 
+    async def live_ticket(self, user: User) -> Ticket | None:
+        async with self.store.read() as tx:
+            return await tx.tickets.live_for_user(user.id)
+
     async def ask_to_talk(self, user: User) -> Ticket | None:
         """ "Talk to a person": the user's live ticket, or None, and then their next message opens one."""
         async with self.store.tx() as tx:
@@ -348,6 +352,8 @@ class Escalation:
         answer = self.content.canned.answers.get(key)
         if answer is None:
             keys = ", ".join(sorted(self.content.canned.answers))
+            if not key:
+                return f"Which answer? Write /say KEY, KEY one of: {keys}"
             return f"No answer called {key!r}. Answers: {keys}"
         async with self.store.tx() as tx:
             ticket = await tx.tickets.get(ticket_id)

@@ -28,12 +28,8 @@ async def start(update: Update, context: Context) -> None:
     assert message is not None  # noqa: S101 - CommandHandler only passes messages
     payload = context.args[0] if context.args else ""
     lang, source = parse_payload(payload, svc.content.languages.codes)
-    user, _ = await session(context, update)
+    user, _ = await session(context, update)  # takes the phone's language when none is chosen
     chosen = svc.i18n.get(user.lang)
-    if lang is None and chosen is None:
-        sender = update.effective_user
-        guessed = svc.content.languages.from_telegram(sender.language_code if sender else None)
-        lang = guessed.code if guessed else None
     await service.started(svc.store, message.chat_id, lang, source, user.lang)
     chosen = svc.i18n.get(lang) or chosen
     if chosen is None:
