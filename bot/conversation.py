@@ -4,7 +4,8 @@
    danger makes the ticket urgent, and a job offer the bot asked for is checked for the user as well;
 2. the user asked to talk to a person, or the text signals danger: it opens a ticket;
 3. the judgement is unsure (the confirm band): the bot asks "Are you in danger right now?" (bot.escalation.confirm),
-   before a language is chosen too, and during an offer check; No carries on with the offer's check;
+   before a language is chosen too, and during an offer check; No carries on with the offer's check. A forwarded
+   or long pasted ad is not asked about: it is checked (its ticket band still opens a ticket);
 4. the user is checking a job offer, or forwarded or pasted one: it is scanned;
 5. anything else: the main menu, with one line on how to reach a person.
 """
@@ -46,7 +47,10 @@ async def private_message(update: Update, context: Context) -> None:
                                           urgent=urgent, category=category)  # fmt: skip
         return
     # Unsure: ask "are you in danger right now?" (someone who asked for a person gets one anyway).
-    unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != AWAITING_TICKET else None
+    # A forwarded or pasted ad is full of the words of danger without being anyone's danger now (a third of the
+    # labelled offers fall in the confirm band): it is checked, not asked about; the ticket band still escalates.
+    unsure = (verdict if verdict and verdict.band == "confirm" and user.awaiting != AWAITING_TICKET
+              and not offers.looks_like_an_ad(message) else None)  # fmt: skip
     if user.lang is None:
         # Neither chosen nor known from the phone. Someone in danger may write before choosing: take the
         # language they wrote in when the text says so surely; a few words do not, so then ask.

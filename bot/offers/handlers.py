@@ -107,8 +107,13 @@ async def _guided_step(context: Context, svc: Services, user: User, t: Translato
 
 def looks_like_an_offer(message: Message, awaiting: str | None) -> bool:
     text = message.text or message.caption or ""
-    return bool(text) and (awaiting == AWAITING_OFFER or message.forward_origin is not None
-                           or len(text) >= PASTED_OFFER_CHARS)  # fmt: skip
+    return bool(text) and (awaiting == AWAITING_OFFER or looks_like_an_ad(message))
+
+
+def looks_like_an_ad(message: Message) -> bool:
+    """Forwarded, or pasted at length: someone else's words (a job ad), not the user's own."""
+    text = message.text or message.caption or ""
+    return message.forward_origin is not None or len(text) >= PASTED_OFFER_CHARS
 
 
 async def maybe_scan(update: Update, context: Context, user: User, t: Translator, *, in_ticket: bool = False) -> bool:

@@ -15,6 +15,8 @@ from bot.escalation.triage import Triage
 from bot.standin.server import StandIn
 from bot.stats.report import read_stats
 
+OFFERS = Path(__file__).resolve().parents[1] / "data" / "offers"
+
 OPERATOR = OPERATORS[0]
 ALERTED = {lang: shipped_content().escalation.alerted.root[lang] for lang in ("kk", "ru", "uz")}
 # Out of hours (nobody on call in these tests) the urgent answer starts with the emergency numbers.
@@ -168,6 +170,20 @@ async def test_during_a_pasted_offer_check_no_shows_the_check(standin: StandIn, 
     assert "o:report" in [data for _, data in buttons(result)], "the offer's check, not the menu"
     assert rows(database, "SELECT awaiting FROM users WHERE chat_id = ?", person.id) == [{"awaiting": None}]
     assert confirms(database)[0]["answer"] == "no"
+
+
+async def test_a_pasted_ad_in_the_confirm_band_is_checked_not_asked_about(standin: StandIn, bot: RunningBot,
+                                                                       database: Path) -> None:  # fmt: skip
+    ad = (OFFERS / "ru" / "d01.txt").read_text(encoding="utf-8")
+    assert bot.services.triage.classify(ad).band == "confirm", "pick an ad the model puts in the confirm band"
+    person = Person(standin, 3007)
+    await person.start("ru")
+    await person.send("/check")
+    await person.tap("Отправить текст")
+    result = await person.send(ad)
+    assert not result["text"].startswith(QUESTION["ru"])
+    assert "o:report" in [data for _, data in buttons(result)], "the offer's check"
+    assert confirms(database) == []
 
 
 async def test_during_a_guided_offer_check(standin: StandIn, bot: RunningBot, database: Path) -> None:

@@ -27,27 +27,42 @@ def is_picker(message: dict) -> bool:
 async def test_a_few_english_words_bring_the_picker_not_kazakh(standin: StandIn, bot: RunningBot,
                                                                database: Path) -> None:  # fmt: skip
     person = Person(standin, 5401, "en")
-    reply = await person.send("help me please")
-    assert is_picker(reply), reply
-    assert lang_of(database, person.id) is None, "a guess from three words does not choose the language"
-    reply = await person.tap("Русский")
+    await person.send("thanks, what is this bot")
+    await standin.wait_until(lambda: any(is_picker(m) for m in standin.bot_messages(person.id)))
+    assert lang_of(database, person.id) is None, "a guess from a few words does not choose the language"
+    await person.tap("Русский")
     assert lang_of(database, person.id) == "ru"
 
 
 async def test_a_short_guess_asks_but_a_sure_one_is_taken(standin: StandIn, bot: RunningBot, database: Path) -> None:
     unsure = Person(standin, 5402, "en")
-    assert is_picker(await unsure.send("помогите"))
+    await unsure.send("спасибо")
+    await standin.wait_until(lambda: any(is_picker(m) for m in standin.bot_messages(unsure.id)))
     assert lang_of(database, unsure.id) is None
     sure = Person(standin, 5403, "en")
     await sure.send("Здравствуйте, мне нужна работа, сколько платят в месяц")
     assert lang_of(database, sure.id) == "ru"
 
 
-async def test_danger_in_english_reaches_an_operator(standin: StandIn, bot: RunningBot, database: Path) -> None:
-    person = Person(standin, 5404, "en")
-    await person.send("I am locked in, they took my passport")
-    await standin.wait_until(lambda: any("Held" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
+async def test_help_in_a_few_words_opens_a_ticket_then_asks_the_language(standin: StandIn, bot: RunningBot,
+                                                                         database: Path) -> None:  # fmt: skip
+    assert bot.services.triage.classify("help me please").band == "ticket"
+    person = Person(standin, 5406, "en")
+    await person.send("help me please")
+    await standin.wait_until(lambda: any("ticket #" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
     await standin.wait_until(lambda: any(is_picker(m) for m in standin.bot_messages(person.id)))
+    assert lang_of(database, person.id) is None, "then they choose their language"
+
+
+async def test_danger_in_english_reaches_an_operator(standin: StandIn, bot: RunningBot, database: Path) -> None:
+    # The rule sees it ("locked in"); the model, which knows no English, doubts it: the bot asks, in every language.
+    person = Person(standin, 5404, "en")
+    question = await person.send("I am locked in, they took my passport")
+    yes = question["reply_markup"]["inline_keyboard"][0][0]
+    assert yes["callback_data"].startswith("cf:y:"), question
+    query = await standin.press(person.id, question["message_id"], yes["callback_data"])
+    await standin.wait_until(lambda: standin.callback_answer(query) is not None)
+    await standin.wait_until(lambda: any("Held" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
     assert lang_of(database, person.id) is None, "then they choose their language"
 
 

@@ -16,7 +16,8 @@ from support.harness import TOKEN, Person, RunningBot, buttons
 from bot.logs import setup_logging
 from bot.standin.server import StandIn
 
-SECRET_TEXT = "мой адрес: Подольск, склад 7"
+# An ordinary question (the judgement leaves it alone, so the menu answers it) naming a place: never to be logged.
+SECRET_TEXT = "сколько стоит патент в Подольске, склад 7"
 
 
 @pytest.fixture

@@ -159,5 +159,5 @@ def test_triage_gives_no_language_for_english(tmp_path: Path, capsys: pytest.Cap
     messages.write_text("help me please\nI am locked in, they took my passport\n", encoding="utf-8")
     assert main(["triage", str(messages), "--json"]) == 0
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
-    assert first["lang"] is None and not first["urgent"]
-    assert second["lang"] is None and second["urgent"], "danger in English is urgent too"
+    assert first["lang"] is None and second["lang"] is None
+    assert second["matched"] == "locked in" and second["band"] != "none", "danger in English reaches a person too"
