@@ -12,8 +12,8 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.content.problems import ContentError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.common import ContentError
+from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError, load_settings
 from bot.yamlfile import YamlError
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -56,7 +56,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     token = settings.token()
     if settings.operator_chat_id is None:
-        raise SettingsError("HELPLINE_OPERATOR_CHAT_ID is not set: urgent messages would reach nobody")
+        raise SettingsError(OPERATOR_CHAT_MISSING)
     setup_logging(settings.log_level, settings.log_format, [token])
     application = build_application(settings)
 
@@ -164,7 +164,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.bundle import load_content
-    from bot.i18n.catalogs import TRANSLITERATIONS
+    from bot.i18n.transliterate import TRANSLITERATIONS
     from bot.judgement.model import load_judgement
     from bot.offers.report import check_offer_json, check_offer_report
     from bot.offers.scan import OfferChecker

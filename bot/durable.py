@@ -14,13 +14,16 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
-from telegram.ext import Application, ExtBot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.storage import Store
+
+if TYPE_CHECKING:
+    from bot.services import HelplineApp
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +107,7 @@ class DurableBot(ExtBot[None]):
         return self._inbox
 
 
-async def replay_unhandled(application: Application, store: Store) -> int:  # type: ignore[type-arg]
+async def replay_unhandled(application: HelplineApp, store: Store) -> int:
     """Queue the updates that were fetched but not handled before the last stop."""
     async with store.autocommit() as tx:
         await tx.inbox.drop_handled()

@@ -8,7 +8,8 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n.catalogs import Translator
-from bot.services import Context, Services, services
+from bot.screens import main_menu
+from bot.services import Context, Services
 from bot.storage.users import User
 from bot.ui import Screen
 
@@ -27,7 +28,7 @@ async def show(
 
     silent: the user's choice, when the caller has it at hand (else it is read).
     """
-    svc = services(context)
+    svc = context.svc
     if edit is not None:
         try:
             await edit.edit_text(screen.text, reply_markup=screen.markup())
@@ -46,9 +47,10 @@ async def show(
     await remember(svc, chat_id, sent.message_id)
 
 
-async def session(context: Context, update: Update) -> tuple[User, Translator | None]:
-    """The user behind a private update, and their language if they have chosen one."""
-    svc = services(context)
+async def session(context: Context, update: Update) -> tuple[User, Translator]:
+    """The user behind a private update, and their language (the first one until they choose; whether they
+    have is `context.svc.i18n.get(user.lang)`)."""
+    svc = context.svc
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - private updates always have a chat
     async with svc.store.read() as tx:
@@ -62,4 +64,17 @@ async def session(context: Context, update: Update) -> tuple[User, Translator | 
             if phone is not None and user.lang is None:
                 await tx.users.update(chat.id, lang=phone.code)
                 user = user.model_copy(update={"lang": phone.code})
-    return user, svc.i18n.get(user.lang)
+    return user, svc.translator(user.lang)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """An old button (from before a restart or a content change): say so, and show the main menu."""
+    query = update.callback_query
+    assert query is not None  # noqa: S101
+    svc = context.svc
+    _, t = await session(context, update)
+    await query.answer(t.gettext("This menu has changed."))
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        notice = t.gettext("This menu has changed. Here is the main menu.")
+        await show(context, chat.id, main_menu(svc.content, t, notice=notice))

@@ -33,7 +33,6 @@ from telegram.error import (
 
 from bot.content.bundle import Content
 from bot.escalation.cards import MAX_CARD, card, topic_title, transcript
-from bot.privacy.service import BATCH as DELETE_BATCH
 from bot.storage import Store, Tx
 from bot.storage.outbox import (
     Card,
@@ -49,7 +48,7 @@ from bot.storage.outbox import (
     UserText,
 )
 from bot.storage.tickets import Direction, Ticket
-from bot.ui import Screen
+from bot.ui import DELETE_BATCH, Screen
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +115,7 @@ def utf16_len(text: str) -> int:
 
 
 class Dispatcher:
-    def __init__(self, bot: Bot, store: Store, content: Content, group: int | None,
+    def __init__(self, bot: Bot, store: Store, content: Content, group: int,
                  category_labels: dict[str, str]) -> None:  # fmt: skip
         self.bot = bot
         self.store = store
@@ -270,8 +269,7 @@ class Dispatcher:
                 await self._user_blocked(tx, item)
             elif isinstance(message, GroupErase):
                 await self._erase_left_to_people(tx, item, failure)
-            elif (item.ticket_id is not None and self.group is not None
-                  and not (isinstance(message, GroupText) and message.notice)):  # fmt: skip
+            elif item.ticket_id is not None and not (isinstance(message, GroupText) and message.notice):
                 ticket = await tx.tickets.get(item.ticket_id)
                 if ticket is not None and not await tx.tickets.audited(ticket.id, "set aside", detail):
                     text = f"Ticket #{ticket.id}: {self._what_failed(message)} ({failure.reason.replace('_', ' ')})."
@@ -305,17 +303,15 @@ class Dispatcher:
             return
         await tx.tickets.set_fields(item.ticket_id, user_blocked=1)
         await tx.tickets.audit(item.ticket_id, None, "user blocked the bot")
-        if self.group is not None:
-            text = f"Ticket #{item.ticket_id}: the user has blocked the bot; messages cannot reach them."
-            await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True), item.ticket_id)
-            await tx.outbox.add(CardRefresh(chat_id=self.group), item.ticket_id)
+        text = f"Ticket #{item.ticket_id}: the user has blocked the bot; messages cannot reach them."
+        await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True), item.ticket_id)
+        await tx.outbox.add(CardRefresh(chat_id=self.group), item.ticket_id)
 
     async def _erase_left_to_people(self, tx: Tx, item: OutboxItem, failure: Failure) -> None:
         # No right to delete topics or messages, or they are older than Telegram allows: people must.
-        if self.group is not None:
-            text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
-                    f"({failure.reason.replace('_', ' ')}). Please delete them by hand.")  # fmt: skip
-            await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True))
+        text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
+                f"({failure.reason.replace('_', ' ')}). Please delete them by hand.")  # fmt: skip
+        await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True))
 
     async def _stored_text(self, item: OutboxItem, message: UserCopy | GroupCopy) -> After:
         """A copy Telegram refuses (the message is gone, or cannot be copied): its stored text instead."""

@@ -22,9 +22,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer
 
+from bot.common import Localized
 from bot.content.contacts import Contacts
 from bot.content.leaflet import LeafletContent
-from bot.content.text import Localized
 from bot.i18n.catalogs import Translator
 from bot.leaflets.links import DeepLink, qr_code
 

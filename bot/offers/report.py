@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.common import SCREEN_CHARS, Localized
 from bot.content.offers import OffersContent
-from bot.content.text import SCREEN_CHARS, Localized
 from bot.offers.assess import Assessment, FlagHit
 from bot.offers.facts import Amount
 

@@ -14,11 +14,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import Application
-
 from bot.app import build_application
 from bot.runner import started, stopped
-from bot.services import SERVICES
+from bot.services import SERVICES, HelplineApp
 from bot.settings import Settings, load_settings
 from bot.standin.server import StandIn
 
@@ -154,7 +152,7 @@ async def _settle(standin: StandIn, chat: TerminalChat) -> None:
     chat.show_new()
 
 
-async def _drain(application: Application, standin: StandIn, chat: TerminalChat) -> None:  # type: ignore[type-arg]
+async def _drain(application: HelplineApp, standin: StandIn, chat: TerminalChat) -> None:
     """Before leaving, let the outbox deliver what is still on its way (relays are paced)."""
     store = application.bot_data[SERVICES].store
     for _ in range(100):
