@@ -183,7 +183,7 @@ class Timing(NamedTuple):
     best_round: float  # the median of the least disturbed round
 
 
-def timing(checker: OfferChecker, texts: Sequence[str], rounds: int = 20) -> Timing:
+def timing(checker: OfferChecker, texts: Sequence[str], rounds: int = 40) -> Timing:
     """How long checking a 2,000-character offer (offers glued together) takes, in ms.
 
     Rounds of 20 texts: on a shared machine whole rounds slow down when something else runs, so the best

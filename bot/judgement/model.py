@@ -231,8 +231,9 @@ class Judgement:
         """Each flag model's probability that this sentence shows its flag."""
         return self.flags.probabilities(skeletons(sentence))
 
-    def offer(self, text: str) -> tuple[float, list[tuple[int, int, dict[str, float]]]]:
-        """The offer's score and, per sentence (start, end), each flag model's probability: the text read once."""
+    def offer(self, text: str) -> tuple[float, list[tuple[int, int]], npt.NDArray[np.float64]]:
+        """The offer's score, its sentences (start, end) and each flag model's probability per sentence
+        (sentences × flag heads): the text read once."""
         tokens = tokenize(text)
         score = self.offers.probabilities([token.skeleton for token in tokens])["deceptive"]
         spans, texts = [], []
@@ -247,12 +248,8 @@ class Judgement:
                 spans.append((start, end))
                 texts.append([token.skeleton for token in tokens[first:position]])
         if not texts or not self.flags.heads:
-            return score, []
-        probabilities = 1.0 / (1.0 + np.exp(-self.flags.decisions(texts)))
-        return score, [
-            (start, end, dict(zip(self.flags.heads, row.tolist(), strict=True)))
-            for (start, end), row in zip(spans, probabilities, strict=True)
-        ]
+            return score, [], np.zeros((0, len(self.flags.heads)))
+        return score, spans, 1.0 / (1.0 + np.exp(-self.flags.decisions(texts)))
 
 
 def read_model(path: Path) -> dict[str, Any]:
