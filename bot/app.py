@@ -200,7 +200,6 @@ async def _post_init(application: HelplineApp, settings: Settings, content: Cont
     esc = Escalation(store, content, i18n, settings, clock)
     labels = {key: category.label for key, category in content.triage.categories.items()}
     dispatcher = Dispatcher(application.bot, store, content, esc.group, labels)
-    esc.wake = dispatcher.wake
     application.bot_data[SERVICES] = Services(
         settings=settings, content=content, i18n=i18n, store=store, clock=clock, triage=triage,
         flood=FloodGate(settings.user_messages_per_minute), escalation=esc, dispatcher=dispatcher,

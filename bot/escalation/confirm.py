@@ -17,6 +17,7 @@ from bot.escalation.judged import Judged
 from bot.escalation.triage import TriageResult
 from bot.i18n.catalogs import Translator
 from bot.storage.confirms import Confirm
+from bot.storage.outbox import GroupCopy, GroupText
 from bot.storage.users import User
 from bot.ui import CONFIRM, HIDE, Button, Screen
 
@@ -58,7 +59,6 @@ class Confirms:
                 matched=verdict.matched, evidence=verdict.evidence,
             )  # fmt: skip
             await esc._to_user(tx, user, question([esc.i18n[code] for code in codes], confirm_id), None)
-        esc.wake()
         log.info("confirm %s asked (score %.2f)", confirm_id, verdict.score)
         return True
 
@@ -80,7 +80,7 @@ class Confirms:
                 if confirm is not None:
                     await tx.confirms.resolve(confirm_id, "yes", live.id)
                 text = f"🆘 Ticket #{live.id}: the user answered yes to “Are you in danger right now?”."
-                await tx.outbox.add(esc.group, "group_text", {"text": text}, live.id)
+                await tx.outbox.add(GroupText(chat_id=esc.group, text=text), live.id)
                 if not live.urgent:  # pings, the ladder and the urgent answer, as for danger written in a ticket
                     await esc._raise_to_urgent(tx, user, live, _category(confirm))
                 else:
@@ -93,7 +93,6 @@ class Confirms:
                                                  judged=_judged(confirm, "yes"), asked="yes")  # fmt: skip
                 if confirm is not None:  # a question answered before keeps its first answer
                     await tx.confirms.resolve(confirm_id, "yes", ticket.id)
-        esc.wake()
         log.info("confirm %s answered yes", confirm_id)
         return True
 
@@ -125,8 +124,8 @@ class Confirms:
                                                  chat_id=confirm.chat_id, message_id=confirm.message_id)  # fmt: skip
                     await tx.confirms.resolve(confirm.id, "unanswered", live.id)
                     if confirm.chat_id is not None and confirm.message_id is not None:
-                        payload = {"from_chat_id": confirm.chat_id, "message_id": confirm.message_id}
-                        await tx.outbox.add(esc.group, "group_copy", payload, live.id)
+                        copy = GroupCopy(chat_id=esc.group, from_chat_id=confirm.chat_id, message_id=confirm.message_id)
+                        await tx.outbox.add(copy, live.id)
                 continue
             ticket = await self._unconfirmed(tx, user, pending)
             log.info("ticket %s opened unconfirmed: no answer in %s min", ticket.id, esc.settings.confirm_minutes)
@@ -144,8 +143,7 @@ class Confirms:
             await tx.tickets.audit(ticket.id, None, "user hid the chat")
             text = (f"Ticket #{ticket.id}: the user hid the chat instead of answering “Are you in danger right "
                     f"now?”. They were not told of this ticket. Write short, neutral messages.")  # fmt: skip
-            await tx.outbox.add(esc.group, "group_text", {"text": text}, ticket.id)
-        esc.wake()
+            await tx.outbox.add(GroupText(chat_id=esc.group, text=text), ticket.id)
         log.info("ticket %s opened unconfirmed: the chat was hidden", ticket.id)
         return True
 

@@ -34,7 +34,19 @@ from telegram.error import (
 from bot.content.bundle import Content
 from bot.escalation.cards import MAX_CARD, card, topic_title, transcript
 from bot.storage import Store, Tx
-from bot.storage.outbox import OutboxItem
+from bot.storage.outbox import (
+    Card,
+    CardRefresh,
+    GroupCopy,
+    GroupErase,
+    GroupText,
+    OutboxItem,
+    OutboxMessage,
+    Ping,
+    Transcript,
+    UserCopy,
+    UserText,
+)
 from bot.storage.tickets import Direction, Ticket
 from bot.ui import DELETE_BATCH, Screen
 
@@ -118,6 +130,7 @@ class Dispatcher:
         self._is_forum: bool | None = None
         self.delivered = 0
         self.set_aside: Counter[tuple[str, str]] = Counter()  # (kind, reason) → rows set aside by this process
+        store.on_outbox(self.wake)  # a commit that queued rows wakes the loop
 
     def wake(self) -> None:
         self._event.set()
@@ -168,9 +181,12 @@ class Dispatcher:
 
     async def _deliver(self, item: OutboxItem) -> None:
         try:
+            if item.message is None:  # an unknown kind or a bad payload: retrying cannot help
+                await self._set_aside(item, Failure(True, "undecodable"))
+                return
             await self._pace(item.lane)
             try:
-                after = await self._attempt(item)
+                after = await self._attempt(item, item.message)
             except Exception as error:
                 await self._failed(item, error)
                 return
@@ -185,18 +201,18 @@ class Dispatcher:
             self._busy.discard(item.lane)
             self.wake()
 
-    async def _attempt(self, item: OutboxItem) -> After | None:
+    async def _attempt(self, item: OutboxItem, message: OutboxMessage) -> After | None:
         """Send the row; when Telegram refuses it for good and the row has a fallback, send that instead."""
         try:
-            return await self._send(item)
+            return await self._send(item, message)
         except Exception as error:
             failure = classify(error)
-            fallback = self._fallback(item, failure)
+            fallback = self._fallback(item, message, failure)
             if fallback is None:
                 raise
             log.info("outbox row %s (%s) refused (%s): sending its fallback", item.id, item.kind, failure.reason)
             try:
-                return await fallback(item)
+                return await fallback()
             except Exception as second:
                 if classify(second).permanent:  # no help there either: the row goes aside for the first reason
                     raise error from second
@@ -228,18 +244,19 @@ class Dispatcher:
 
     # -- permanent failures ---------------------------------------------------------------------------
 
-    def _fallback(self, item: OutboxItem, failure: Failure) -> Callable[[OutboxItem], Awaitable[After | None]] | None:
+    def _fallback(self, item: OutboxItem, message: OutboxMessage,
+                  failure: Failure) -> Callable[[], Awaitable[After | None]] | None:  # fmt: skip
         if not failure.permanent:
             return None
-        if item.kind == "card" and failure.reason == "too_long":
-            return lambda row: self._card(row, short=True)
-        if item.kind == "card_refresh" and failure.reason == "too_long":
-            return lambda row: self._card_refresh(row, short=True)
-        if item.kind in ("user_copy", "group_copy") and failure.reason in ("source_gone", "not_copyable",
-                                                                           "unknown_method"):  # fmt: skip
-            return self._stored_text
-        if item.kind == "group_erase" and failure.reason == "unknown_method" and not item.payload.get("thread_id"):
-            return self._erase_one_by_one
+        match message:
+            case Card() if failure.reason == "too_long":
+                return lambda: self._card(item, message, short=True)
+            case CardRefresh() if failure.reason == "too_long":
+                return lambda: self._card_refresh(item, message, short=True)
+            case UserCopy() | GroupCopy() if failure.reason in ("source_gone", "not_copyable", "unknown_method"):
+                return lambda: self._stored_text(item, message)
+            case GroupErase() if failure.reason == "unknown_method" and not message.thread_id:
+                return lambda: self._erase_one_by_one(item, message)
         return None
 
     async def _set_aside(self, item: OutboxItem, failure: Failure) -> None:
@@ -247,31 +264,36 @@ class Dispatcher:
         detail = f"{item.kind}: {failure.reason}"
         async with self.store.tx() as tx:
             await tx.outbox.set_aside(item.id, failure.reason)
-            if item.kind in ("user_text", "user_copy") and failure.reason == "forbidden":
+            message = item.message
+            if isinstance(message, UserText | UserCopy) and failure.reason == "forbidden":
                 await self._user_blocked(tx, item)
-            elif item.kind == "group_erase":
+            elif isinstance(message, GroupErase):
                 await self._erase_left_to_people(tx, item, failure)
-            elif item.ticket_id is not None and not item.payload.get("notice"):
+            elif item.ticket_id is not None and not (isinstance(message, GroupText) and message.notice):
                 ticket = await tx.tickets.get(item.ticket_id)
                 if ticket is not None and not await tx.tickets.audited(ticket.id, "set aside", detail):
-                    text = f"Ticket #{ticket.id}: {self._what_failed(item)} ({failure.reason.replace('_', ' ')})."
-                    await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True}, ticket.id)
+                    text = f"Ticket #{ticket.id}: {self._what_failed(message)} ({failure.reason.replace('_', ' ')})."
+                    await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True), ticket.id)
             if item.ticket_id is not None:
                 await tx.tickets.audit(item.ticket_id, None, "set aside", detail)
         self.set_aside[item.kind, failure.reason] += 1
-        log.warning("outbox row %s (%s, ticket %s) set aside: %s", item.id, item.kind, item.ticket_id, failure.reason)
+        log.warning("outbox row %s (%s, ticket %s) set aside: %s%s", item.id, item.kind, item.ticket_id,
+                    failure.reason, f" ({item.problem})" if item.problem else "")  # fmt: skip
 
     @staticmethod
-    def _what_failed(item: OutboxItem) -> str:
-        if item.kind in ("user_text", "user_copy"):
-            return "a message to the user could not be delivered; please send it again in another form"
-        if item.kind == "ping":
-            return (f"operator {item.payload.get('chat_id')} could not be pinged: they need to open a private "
-                    f"chat with the bot and press Start")  # fmt: skip
-        if item.kind == "card":
-            return "its card could not be shown; /queue lists the ticket"
-        if item.kind == "card_refresh":
-            return "its card could not be updated"
+    def _what_failed(message: OutboxMessage | None) -> str:
+        match message:
+            case None:
+                return "a queued message of an older version could not be read; /queue lists the ticket"
+            case UserText() | UserCopy():
+                return "a message to the user could not be delivered; please send it again in another form"
+            case Ping():
+                return (f"operator {message.chat_id} could not be pinged: they need to open a private "
+                        f"chat with the bot and press Start")  # fmt: skip
+            case Card():
+                return "its card could not be shown; /queue lists the ticket"
+            case CardRefresh():
+                return "its card could not be updated"
         return "a message for the operators could not be shown here"
 
     async def _user_blocked(self, tx: Tx, item: OutboxItem) -> None:
@@ -282,62 +304,71 @@ class Dispatcher:
         await tx.tickets.set_fields(item.ticket_id, user_blocked=1)
         await tx.tickets.audit(item.ticket_id, None, "user blocked the bot")
         text = f"Ticket #{item.ticket_id}: the user has blocked the bot; messages cannot reach them."
-        await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True}, item.ticket_id)
-        await tx.outbox.add(self.group, "card_refresh", {}, item.ticket_id)
+        await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True), item.ticket_id)
+        await tx.outbox.add(CardRefresh(chat_id=self.group), item.ticket_id)
 
     async def _erase_left_to_people(self, tx: Tx, item: OutboxItem, failure: Failure) -> None:
         # No right to delete topics or messages, or they are older than Telegram allows: people must.
         text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
                 f"({failure.reason.replace('_', ' ')}). Please delete them by hand.")  # fmt: skip
-        await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True})
+        await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True))
 
-    async def _stored_text(self, item: OutboxItem) -> After:
+    async def _stored_text(self, item: OutboxItem, message: UserCopy | GroupCopy) -> After:
         """A copy Telegram refuses (the message is gone, or cannot be copied): its stored text instead."""
         ticket = await self._ticket(item)
-        direction: Direction = "operator" if item.kind == "user_copy" else "user"
+        direction: Direction = "operator" if isinstance(message, UserCopy) else "user"
         async with self.store.read() as tx:
             stored = [m for m in await tx.tickets.messages(ticket.id, direction)
-                      if m.message_id == item.payload.get("message_id")]  # fmt: skip
+                      if m.message_id == message.message_id]  # fmt: skip
         text = stored[0].text if stored else None
-        if item.kind == "user_copy":
+        if isinstance(message, UserCopy):
             if not text:
                 raise LookupError("nothing stored to send instead of the copy")  # set aside: operators told
-            chat_id = item.payload["chat_id"]
-            sent = await self.bot.send_message(chat_id, text, disable_notification=bool(item.payload.get("silent")))
-            return _remember(chat_id, sent.message_id)
+            sent = await self.bot.send_message(message.chat_id, text, disable_notification=message.silent)
+            return _remember(message.chat_id, sent.message_id)
         # The user's message is gone (hidden): what was stored of it still reaches the operators.
         shown = text or f"({stored[0].kind if stored else 'message'})"
         thread, reply_to = self._place(ticket)
-        relayed = await self.bot.send_message(self.group, f"(user, copy unavailable) {shown}",
+        relayed = await self.bot.send_message(message.chat_id, f"(user, copy unavailable) {shown}",
                                               message_thread_id=thread, reply_to_message_id=reply_to)  # fmt: skip
         return _relayed(relayed.message_id, ticket.id)
 
     # -- one method per kind of row -----------------------------------------------------------------
 
-    async def _send(self, item: OutboxItem) -> After | None:
-        senders = {"user_text": self._user_text, "user_copy": self._user_copy, "ping": self._ping,
-                   "card": self._card, "card_refresh": self._card_refresh, "group_copy": self._group_copy,
-                   "group_text": self._group_text, "group_erase": self._group_erase,
-                   "transcript": self._transcript}  # fmt: skip
-        return await senders[item.kind](item)
+    async def _send(self, item: OutboxItem, message: OutboxMessage) -> After | None:
+        match message:
+            case UserText():
+                return await self._user_text(message)
+            case UserCopy():
+                return await self._user_copy(message)
+            case Ping():
+                await self.bot.send_message(message.chat_id, message.text)
+                return None
+            case Card():
+                return await self._card(item, message)
+            case CardRefresh():
+                await self._card_refresh(item, message)
+                return None
+            case Transcript():
+                return await self._transcript(item, message)
+            case GroupCopy():
+                return await self._group_copy(item, message)
+            case GroupText():
+                return await self._group_text(item, message)
+            case GroupErase():
+                return await self._group_erase(item, message)
 
-    async def _user_text(self, item: OutboxItem) -> After:
-        payload = item.payload
-        rows = payload.get("rows") or []
+    async def _user_text(self, message: UserText) -> After:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data) for text, data in row]
-                                       for row in rows]) if rows else None  # fmt: skip
-        sent = await self.bot.send_message(payload["chat_id"], payload["text"], reply_markup=markup,
-                                           disable_notification=bool(payload.get("silent")))  # fmt: skip
-        return _remember(payload["chat_id"], sent.message_id)
+                                       for row in message.rows]) if message.rows else None  # fmt: skip
+        sent = await self.bot.send_message(message.chat_id, message.text, reply_markup=markup,
+                                           disable_notification=message.silent)  # fmt: skip
+        return _remember(message.chat_id, sent.message_id)
 
-    async def _user_copy(self, item: OutboxItem) -> After:
-        payload = item.payload
-        copied = await self.bot.copy_message(payload["chat_id"], payload["from_chat_id"], payload["message_id"],
-                                             disable_notification=bool(payload.get("silent")))  # fmt: skip
-        return _remember(payload["chat_id"], copied.message_id)
-
-    async def _ping(self, item: OutboxItem) -> None:
-        await self.bot.send_message(item.payload["chat_id"], item.payload["text"])
+    async def _user_copy(self, message: UserCopy) -> After:
+        copied = await self.bot.copy_message(message.chat_id, message.from_chat_id, message.message_id,
+                                             disable_notification=message.silent)  # fmt: skip
+        return _remember(message.chat_id, copied.message_id)
 
     async def _ticket(self, item: OutboxItem) -> Ticket:
         async with self.store.read() as tx:
@@ -346,18 +377,18 @@ class Dispatcher:
             raise LookupError(f"outbox row {item.id} names a missing ticket")
         return ticket
 
-    async def _forum(self) -> bool:
+    async def _forum(self, group: int) -> bool:
         if self._is_forum is None:
-            chat = await self.bot.get_chat(self.group)
+            chat = await self.bot.get_chat(group)
             self._is_forum = bool(chat.is_forum)
-        return bool(self._is_forum)
+        return self._is_forum
 
-    async def _card(self, item: OutboxItem, *, short: bool = False) -> After:
+    async def _card(self, item: OutboxItem, message: Card, *, short: bool = False) -> After:
         """The ticket's card, in a topic of its own in a forum. When the user's words do not fit in one
         message (or Telegram says so: `short`), a short card, and the words follow as a file."""
         ticket = await self._ticket(item)
-        group = self.group
-        if await self._forum() and ticket.thread_id is None:
+        group = message.chat_id
+        if await self._forum(group) and ticket.thread_id is None:
             topic = await self.bot.create_forum_topic(group, topic_title(ticket))
             # Stored at once: if the card fails now, its retry goes into this topic, not a new one.
             async with self.store.tx() as tx:
@@ -373,7 +404,7 @@ class Dispatcher:
             await tx.tickets.set_fields(ticket.id, card_message_id=sent.message_id)
             await tx.tickets.mark_shown(ticket.id)
             if short:  # a row of its own, so that a failed file never sends the card twice
-                await tx.outbox.add(group, "transcript", {}, ticket.id)
+                await tx.outbox.add(Transcript(chat_id=group), ticket.id)
 
         return after
 
@@ -382,74 +413,74 @@ class Dispatcher:
             messages = await tx.tickets.messages(ticket.id)
         return card(ticket, messages, self.content.rota.zone, self.category_labels.get(ticket.category or ""))
 
-    async def _transcript(self, item: OutboxItem) -> After:
+    async def _transcript(self, item: OutboxItem, message: Transcript) -> After:
         """The user's words in full, as a text file under a card too short to hold them."""
         ticket = await self._ticket(item)
         async with self.store.read() as tx:
             messages = await tx.tickets.messages(ticket.id, "user")
         words = transcript(ticket, messages, self.content.rota.zone).encode("utf-8")
         thread, reply_to = self._place(ticket)
-        sent = await self.bot.send_document(self.group, InputFile(words, filename=f"ticket-{ticket.id}.txt"),
+        sent = await self.bot.send_document(message.chat_id, InputFile(words, filename=f"ticket-{ticket.id}.txt"),
                                             caption=f"Ticket #{ticket.id}: the user's words in full.",
                                             message_thread_id=thread, reply_to_message_id=reply_to)  # fmt: skip
         return _relayed(sent.message_id, ticket.id)
 
-    async def _card_refresh(self, item: OutboxItem, *, short: bool = False) -> None:
+    async def _card_refresh(self, item: OutboxItem, message: CardRefresh, *, short: bool = False) -> None:
         ticket = await self._ticket(item)
+        group = message.chat_id
         if ticket.card_message_id is not None:
             screen = await self._card_screen(ticket)
             text = _short(screen) if short or not _fits(screen) else screen.text
             try:
-                await self.bot.edit_message_text(text, self.group, ticket.card_message_id,
+                await self.bot.edit_message_text(text, group, ticket.card_message_id,
                                                  reply_markup=screen.markup())  # fmt: skip
             except BadRequest as error:
                 if "not modified" not in error.message.lower().replace("_", " "):  # also TOPIC_NOT_MODIFIED
                     raise
         if ticket.thread_id is not None:
             try:
-                await self.bot.edit_forum_topic(self.group, ticket.thread_id, name=topic_title(ticket))
+                await self.bot.edit_forum_topic(group, ticket.thread_id, name=topic_title(ticket))
             except BadRequest as error:
                 if "not modified" not in error.message.lower().replace("_", " "):  # also TOPIC_NOT_MODIFIED
                     raise
             if ticket.state == "closed":
-                await self.bot.close_forum_topic(self.group, ticket.thread_id)
+                await self.bot.close_forum_topic(group, ticket.thread_id)
 
-    async def _group_copy(self, item: OutboxItem) -> After:
+    async def _group_copy(self, item: OutboxItem, message: GroupCopy) -> After:
         ticket = await self._ticket(item)
         thread, reply_to = self._place(ticket)
         copied: MessageId = await self.bot.copy_message(
-            self.group,
-            item.payload["from_chat_id"],
-            item.payload["message_id"],
+            message.chat_id,
+            message.from_chat_id,
+            message.message_id,
             message_thread_id=thread,
             reply_to_message_id=reply_to,
         )
         return _relayed(copied.message_id, ticket.id)
 
-    async def _group_text(self, item: OutboxItem) -> After | None:
-        payload = item.payload
+    async def _group_text(self, item: OutboxItem, message: GroupText) -> After | None:
         # A ticket's row goes to its topic (or card); an answer to an operator where they wrote.
         thread, reply_to = (self._place(await self._ticket(item)) if item.ticket_id is not None
-                            else (payload.get("thread_id"), payload.get("reply_to")))  # fmt: skip
-        sent: Message = await self.bot.send_message(self.group, payload["text"], message_thread_id=thread,
+                            else (message.thread_id, message.reply_to))  # fmt: skip
+        sent: Message = await self.bot.send_message(message.chat_id, message.text, message_thread_id=thread,
                                                     reply_to_message_id=reply_to, allow_sending_without_reply=True,
-                                                    parse_mode=payload.get("parse_mode"))  # fmt: skip
+                                                    parse_mode=message.parse_mode)  # fmt: skip
         return _relayed(sent.message_id, item.ticket_id) if item.ticket_id is not None else None
 
-    async def _group_erase(self, item: OutboxItem) -> After:
+    async def _group_erase(self, item: OutboxItem, message: GroupErase) -> After:
         """A forgotten or purged ticket leaves the group: its topic with everything in it, or its messages."""
-        if item.payload.get("thread_id") is not None:
-            await self.bot.delete_forum_topic(self.group, item.payload["thread_id"])
-        ids = item.payload.get("message_ids") or []
+        if message.thread_id is not None:
+            await self.bot.delete_forum_topic(message.chat_id, message.thread_id)
+        ids = message.message_ids
         for start in range(0, len(ids), DELETE_BATCH):
-            await self.bot.delete_messages(self.group, ids[start : start + DELETE_BATCH])
+            await self.bot.delete_messages(message.chat_id, ids[start : start + DELETE_BATCH])
         return self._erased(item.ticket_id)
 
-    async def _erase_one_by_one(self, item: OutboxItem) -> After:
+    async def _erase_one_by_one(self, item: OutboxItem, message: GroupErase) -> After:
         """A Bot API without deleteMessages: the messages one at a time (a topic needs no batch)."""
-        for message_id in item.payload.get("message_ids") or []:
+        for message_id in message.message_ids:
             try:
-                await self.bot.delete_message(self.group, message_id)
+                await self.bot.delete_message(message.chat_id, message_id)
             except BadRequest:
                 pass  # gone already
         return self._erased(item.ticket_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +23,7 @@ from bot.screens import footer
 from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError
 from bot.storage import Store, Tx
 from bot.storage.confirms import Answer
+from bot.storage.outbox import Card, CardRefresh, GroupCopy, GroupText, Ping, UserCopy, UserText
 from bot.storage.tickets import Label, Ticket
 from bot.storage.users import User
 from bot.ui import Screen
@@ -66,7 +66,6 @@ class Escalation:
         if settings.operator_chat_id is None:  # `helpline run` refuses to start without it
             raise SettingsError(OPERATOR_CHAT_MISSING)
         self.group: int = settings.operator_chat_id
-        self.wake: Callable[[], None] = lambda: None  # the dispatcher sets this to be told of new rows
         self.confirms = Confirms(self)
         self._refused: dict[int | None, dt.datetime] = {}  # stranger → when last told in the group
 
@@ -87,11 +86,9 @@ class Escalation:
                     await self._user_message(tx, existing, incoming)
                 if urgent and not existing.urgent:
                     await self._raise_to_urgent(tx, user, existing, category)
-                self.wake()  # read by the dispatcher once this transaction has committed (it holds the store)
                 return existing
             ticket = await self.create_ticket(tx, user, incoming, urgent=urgent, category=category, kind=kind, ack=ack,
                                               judged=judged)  # fmt: skip
-        self.wake()
         log.info("ticket %s opened (urgent=%s, category=%s)", ticket.id, urgent, category)
         return ticket
 
@@ -123,7 +120,7 @@ class Escalation:
         on_duty = await self._on_duty(tx)
         if not quiet:
             await self._to_user(tx, user, ack or self.first_answer(t, user.country, bool(on_duty)), ticket.id)
-        await tx.outbox.add(self.group, "card", {}, ticket.id)
+        await tx.outbox.add(Card(chat_id=self.group), ticket.id)
         for operator in sorted(on_duty):
             await self._ping(tx, operator, ticket, "New")
         return ticket
@@ -139,7 +136,6 @@ class Escalation:
             current = await tx.tickets.get(ticket.id)
             if urgent and current is not None and not current.urgent:
                 await self._raise_to_urgent(tx, user, current, category)
-        self.wake()
         return True
 
     async def _raise_to_urgent(self, tx: Tx, user: User, ticket: Ticket, category: str | None) -> None:
@@ -153,7 +149,7 @@ class Escalation:
         ticket = await tx.tickets.get(ticket.id) or ticket
         text = (f"🆘 Ticket #{ticket.id} is now URGENT ({ticket.category or ticket.kind}): "
                 f"the user's last message signals danger.")  # fmt: skip
-        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        await tx.outbox.add(GroupText(chat_id=self.group, text=text), ticket.id)
         await self._refresh(tx, ticket.id)
         on_duty = await self._on_duty(tx)
         pinged = on_duty | ({ticket.operator_id} if ticket.state == "claimed" and ticket.operator_id else set())
@@ -166,8 +162,8 @@ class Escalation:
     async def _user_message(self, tx: Tx, ticket: Ticket, incoming: Incoming) -> None:
         await tx.tickets.add_message(ticket.id, "user", incoming.kind, incoming.text,
                                      chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
-        payload = {"from_chat_id": incoming.chat_id, "message_id": incoming.message_id}
-        await tx.outbox.add(self.group, "group_copy", payload, ticket.id)
+        copy = GroupCopy(chat_id=self.group, from_chat_id=incoming.chat_id, message_id=incoming.message_id)
+        await tx.outbox.add(copy, ticket.id)
 
     async def set_country(self, user: User, country: str) -> Screen | None:
         """The user said where they are: store it, and show that country's emergency numbers."""
@@ -178,8 +174,7 @@ class Escalation:
             ticket = await tx.tickets.live_for_user(user.id)
             if ticket is not None:
                 await tx.tickets.set_fields(ticket.id, country=country)
-                await tx.outbox.add(self.group, "card_refresh", {}, ticket.id)
-        self.wake()
+                await tx.outbox.add(CardRefresh(chat_id=self.group), ticket.id)
         t = self.i18n[user.lang]
         return Screen(self.danger_numbers(t, country), footer(t, None))
 
@@ -194,9 +189,8 @@ class Escalation:
         return screens.urgent_answer(self.content, t, country, anyone_on_duty, self.clock.now())
 
     async def _to_user(self, tx: Tx, user: User, screen: Screen, ticket_id: int | None) -> None:
-        payload = {"chat_id": user.chat_id, "text": screen.text, "silent": user.silent,
-                   "rows": [[[b.text, b.data] for b in row] for row in screen.rows]}  # fmt: skip
-        await tx.outbox.add(user.chat_id, "user_text", payload, ticket_id)
+        rows = [[(b.text, b.data) for b in row] for row in screen.rows]
+        await tx.outbox.add(UserText(chat_id=user.chat_id, text=screen.text, silent=user.silent, rows=rows), ticket_id)
 
     # -- the operators' side ------------------------------------------------------------------------
 
@@ -218,8 +212,6 @@ class Escalation:
             await tx.tickets.audit(ticket_id, actor_id, "refused", action)
             if tell is not None:
                 await self._to_group(tx, REFUSAL, tell)
-        if tell is not None:
-            self.wake()
 
     async def live_ticket(self, user: User) -> Ticket | None:
         async with self.store.read() as tx:
@@ -247,11 +239,10 @@ class Escalation:
         so that no handler waits for the group's sending budget."""
         async with self.store.tx() as tx:
             await self._to_group(tx, text, place, html=html)
-        self.wake()
 
     async def _to_group(self, tx: Tx, text: str, place: GroupPlace, *, html: bool = False) -> None:
-        payload = {"text": text, "thread_id": place.thread_id, "reply_to": place.reply_to}
-        await tx.outbox.add(self.group, "group_text", payload | ({"parse_mode": "HTML"} if html else {}))
+        await tx.outbox.add(GroupText(chat_id=self.group, text=text, thread_id=place.thread_id, reply_to=place.reply_to,
+                                      parse_mode="HTML" if html else None))  # fmt: skip
 
     async def operator_message(self, ticket: Ticket, operator_id: int, incoming: Incoming) -> bool:
         """An operator wrote in the ticket's topic: it goes to the user. False for a replayed update."""
@@ -272,10 +263,9 @@ class Escalation:
                                          message_id=incoming.message_id, operator_id=operator_id)  # fmt: skip
             await tx.tickets.operator_answered(current.id)
             await tx.tickets.audit(current.id, operator_id, "answered", incoming.kind)
-            payload = {"chat_id": user.chat_id, "from_chat_id": incoming.chat_id,
-                       "message_id": incoming.message_id, "silent": user.silent}  # fmt: skip
-            await tx.outbox.add(user.chat_id, "user_copy", payload, current.id)
-        self.wake()
+            copy = UserCopy(chat_id=user.chat_id, from_chat_id=incoming.chat_id, message_id=incoming.message_id,
+                            silent=user.silent)  # fmt: skip
+            await tx.outbox.add(copy, current.id)
         return True
 
     async def act(self, ticket_id: int, operator_id: int, action: OperatorAction, reason: str | None = None,
@@ -306,7 +296,6 @@ class Escalation:
                 reply = await self._transfer(tx, ticket, operator_id)
             await tx.tickets.audit(ticket_id, operator_id, action, reason)
             await self._refresh(tx, ticket_id)
-        self.wake()
         return reply
 
     async def label(self, ticket_id: int, operator_id: int, label: Label) -> str:
@@ -318,7 +307,6 @@ class Escalation:
             await tx.tickets.set_label(ticket_id, label)
             await tx.tickets.audit(ticket_id, operator_id, "label", label)
             await self._refresh(tx, ticket_id)
-        self.wake()
         return f"Ticket #{ticket_id} is marked: {LABELS[label]}."
 
     async def _transfer(self, tx: Tx, ticket: Ticket, operator_id: int) -> str:
@@ -326,7 +314,7 @@ class Escalation:
         notes = await tx.tickets.messages(ticket.id, "note")
         summary = "\n".join(f"• {note.text}" for note in notes if note.text) or "(no notes)"
         text = f"Ticket #{ticket.id} was handed over by operator {operator_id}. Notes so far:\n{summary}"
-        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        await tx.outbox.add(GroupText(chat_id=self.group, text=text), ticket.id)
         for operator in sorted(await self._on_duty(tx) - {operator_id}):
             await self._ping(tx, operator, ticket, "Handed over")
         return f"Ticket #{ticket.id} is back in the queue."
@@ -370,7 +358,6 @@ class Escalation:
             await tx.tickets.operator_answered(ticket_id)
             await tx.tickets.audit(ticket_id, operator_id, "say", key)
             await self._to_user(tx, user, Screen(text), ticket_id)
-        self.wake()
         return f"Sent “{answer.title}” to ticket #{ticket_id} in {ticket.lang}."
 
     async def queue(self) -> str:
@@ -391,11 +378,11 @@ class Escalation:
         urgency = "URGENT " if ticket.urgent else ""
         text = (f"{what} {urgency}ticket #{ticket.id} · {ticket.lang} · {ticket.category or ticket.kind}. "
                 f"Open the operators' group to claim it.")  # fmt: skip
-        await tx.outbox.add(operator, "ping", {"chat_id": operator, "text": text}, ticket.id)
+        await tx.outbox.add(Ping(chat_id=operator, text=text), ticket.id)
 
     async def _refresh(self, tx: Tx, ticket_id: int) -> None:
         """The card's buttons and the topic's title follow the ticket's state."""
-        await tx.outbox.add(self.group, "card_refresh", {}, ticket_id)
+        await tx.outbox.add(CardRefresh(chat_id=self.group), ticket_id)
 
     # -- the clock's side -----------------------------------------------------------------------------
 
@@ -418,15 +405,14 @@ class Escalation:
                     await tx.tickets.audit(ticket.id, None, "returned", "no answer")
                     text = (f"Ticket #{ticket.id} is back in the queue: no answer for "
                             f"{self.settings.claimed_silence_minutes} min. /claim {ticket.id}")  # fmt: skip
-                    await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+                    await tx.outbox.add(GroupText(chat_id=self.group, text=text), ticket.id)
                     await self._refresh(tx, ticket.id)
-        self.wake()
 
     async def _announce(self, tx: Tx, ticket: Ticket, step: int, minutes: int) -> None:
         last = step == len(self.settings.unclaimed_minutes)
         who = "every operator" if last else "on-call operators"
         text = f"⏰ Ticket #{ticket.id} has waited {minutes} min. Pinging {who}. /claim {ticket.id}"
-        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        await tx.outbox.add(GroupText(chat_id=self.group, text=text), ticket.id)
         pinged = set(self.settings.operator_ids) if last else await self._on_duty(tx)
         for operator in sorted(pinged):
             await self._ping(tx, operator, ticket, f"Still waiting ({minutes} min):")

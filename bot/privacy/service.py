@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.storage import Store, Tx
+from bot.storage.outbox import GroupErase, GroupText
 from bot.ui import DELETE_BATCH
 
 DELETE_WINDOW = dt.timedelta(hours=48)  # Telegram lets a bot delete messages for 48 hours
@@ -34,7 +35,7 @@ async def hidden(store: Store, chat_id: int, deleted: list[int], group: int) -> 
         if ticket is not None:
             await tx.tickets.audit(ticket.id, None, "user hid the chat")
             text = f"Ticket #{ticket.id}: the user hid the chat. Write short, neutral messages."
-            await tx.outbox.add(group, "group_text", {"text": text}, ticket.id)
+            await tx.outbox.add(GroupText(chat_id=group, text=text), ticket.id)
     return ticket.id if ticket else None
 
 
@@ -64,7 +65,7 @@ async def forget(store: Store, chat_id: int, group: int) -> list[int]:
         for ticket_id in closed:
             # In the General topic: the ticket's own topic is being deleted.
             text = f"Ticket #{ticket_id} is closed: the user asked the helpline to forget them."
-            await tx.outbox.add(group, "group_text", {"text": text})
+            await tx.outbox.add(GroupText(chat_id=group, text=text))
     return closed
 
 
@@ -73,7 +74,7 @@ async def erase_from_group(tx: Tx, group: int, ticket_id: int) -> None:
     in it, or, in a group without topics, its card, the bot's copies and the operators' answers."""
     thread_id, message_ids = await tx.tickets.group_presence(ticket_id)
     if thread_id is not None or message_ids:
-        await tx.outbox.add(group, "group_erase", {"thread_id": thread_id, "message_ids": message_ids}, ticket_id)
+        await tx.outbox.add(GroupErase(chat_id=group, thread_id=thread_id, message_ids=message_ids), ticket_id)
 
 
 async def purge(store: Store, retention: dt.timedelta, group: int) -> int:

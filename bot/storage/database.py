@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
@@ -52,6 +52,16 @@ class Store:
         self._lock = asyncio.Lock()
         self._checkpoint: asyncio.TimerHandle | None = None
         self._checkpointing: set[asyncio.Task[None]] = set()
+        self._outbox_listeners: list[Callable[[], None]] = []
+
+    def on_outbox(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every commit that added outbox rows (the dispatcher: to send them now)."""
+        self._outbox_listeners.append(listener)
+
+    def _committed(self, tx: Tx) -> None:
+        if tx.outbox.added:
+            for listener in self._outbox_listeners:
+                listener()
 
     async def open(self) -> None:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -126,8 +136,9 @@ class Store:
                 await self.conn.execute("PRAGMA synchronous=FULL")
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
+                tx = Tx(self.conn, self.clock.now())
                 try:
-                    yield Tx(self.conn, self.clock.now())
+                    yield tx
                 except BaseException:
                     await self.conn.execute("ROLLBACK")
                     raise
@@ -135,6 +146,7 @@ class Store:
             finally:
                 if durable:
                     await self.conn.execute("PRAGMA synchronous=NORMAL")
+        self._committed(tx)
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[Tx]:
@@ -143,7 +155,9 @@ class Store:
         BEGIN and COMMIT are two more: the bookkeeping done on every update goes here. Statements that
         belong together go in `tx()`."""
         async with self._lock:
-            yield Tx(self.conn, self.clock.now())
+            tx = Tx(self.conn, self.clock.now())
+            yield tx
+        self._committed(tx)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:

@@ -8,11 +8,121 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from bot.storage.base import Repo, iso
+
+
+class UserText(BaseModel):
+    """A text (with buttons) to a user."""
+
+    kind: Literal["user_text"] = "user_text"
+    chat_id: int
+    text: str
+    silent: bool = False
+    rows: list[list[tuple[str, str]]] = []  # buttons: (label, callback data)
+
+
+class UserCopy(BaseModel):
+    """An operator's message, copied to the user."""
+
+    kind: Literal["user_copy"] = "user_copy"
+    chat_id: int
+    from_chat_id: int
+    message_id: int
+    silent: bool = False
+
+
+class Ping(BaseModel):
+    """A line to an operator's private chat."""
+
+    kind: Literal["ping"] = "ping"
+    chat_id: int
+    text: str
+
+
+class Card(BaseModel):
+    """A ticket's card (and its topic, in a forum), drawn from the ticket when sent."""
+
+    kind: Literal["card"] = "card"
+    chat_id: int
+
+
+class CardRefresh(BaseModel):
+    """The card's text and buttons and the topic's title follow the ticket's state."""
+
+    kind: Literal["card_refresh"] = "card_refresh"
+    chat_id: int
+
+
+class Transcript(BaseModel):
+    """The user's words in full, as a file under a card too short to hold them."""
+
+    kind: Literal["transcript"] = "transcript"
+    chat_id: int
+
+
+class GroupCopy(BaseModel):
+    """A user's message, copied into the ticket's topic (or under its card)."""
+
+    kind: Literal["group_copy"] = "group_copy"
+    chat_id: int
+    from_chat_id: int
+    message_id: int
+
+
+class GroupText(BaseModel):
+    """A line in the operators' group: into the ticket's place, or (without a ticket) where
+    `thread_id`/`reply_to` say. A `notice` tells of a failure, and is not reported again if it fails."""
+
+    kind: Literal["group_text"] = "group_text"
+    chat_id: int
+    text: str
+    notice: bool = False
+    thread_id: int | None = None
+    reply_to: int | None = None
+    parse_mode: Literal["HTML"] | None = None
+
+
+class GroupErase(BaseModel):
+    """A ticket's conversation leaves the group: its topic, or its messages."""
+
+    kind: Literal["group_erase"] = "group_erase"
+    chat_id: int
+    thread_id: int | None = None
+    message_ids: list[int] = []
+
+
+OutboxMessage = Annotated[
+    UserText | UserCopy | Ping | Card | CardRefresh | Transcript | GroupCopy | GroupText | GroupErase,
+    Field(discriminator="kind"),
+]
+_MESSAGE: TypeAdapter[OutboxMessage] = TypeAdapter(OutboxMessage)
+
+
+class Undecodable(ValueError):
+    """A row this version cannot read (an unknown kind, a bad payload). Its text names fields, never values."""
+
+
+def decode(kind: str, lane: int, payload: str) -> OutboxMessage:
+    """A stored row as its message. Rows of the operators' group written before messages were typed carry
+    no `chat_id`: their lane is it."""
+    try:
+        values = json.loads(payload)
+        if not isinstance(values, dict):
+            raise Undecodable("the payload is not an object")
+        return _MESSAGE.validate_python({"chat_id": lane} | values | {"kind": kind})
+    except ValidationError as error:  # its own text quotes the values: a message's words
+        problems = error.errors(include_input=False, include_url=False)
+        if any(problem["type"] == "union_tag_invalid" for problem in problems):
+            raise Undecodable("an unknown kind") from None
+        # Each place starts with the kind (the union's tag), then the field.
+        fields = sorted({".".join(str(part) for part in problem["loc"][1:]) for problem in problems})
+        raise Undecodable(f"bad fields: {', '.join(fields)}") from None
+    except json.JSONDecodeError:
+        raise Undecodable("the payload is not JSON") from None
 
 
 class OutboxItem(BaseModel):
@@ -20,17 +130,24 @@ class OutboxItem(BaseModel):
     lane: int
     kind: str
     ticket_id: int | None
-    payload: dict[str, Any]
+    message: OutboxMessage | None  # None: undecodable, see `problem`
+    problem: str | None = None
     attempts: int
     not_before: dt.datetime
 
 
 class OutboxRepo(Repo):
-    async def add(self, lane: int, kind: str, payload: dict[str, Any], ticket_id: int | None = None) -> int:
-        return await self.run(
+    added = 0  # rows added through this repository: the store tells its listeners once they are committed
+
+    async def add(self, message: OutboxMessage, ticket_id: int | None = None) -> int:
+        """Queue a message; its lane is the chat it goes to."""
+        payload = message.model_dump_json(exclude={"kind"})
+        row = await self.run(
             "INSERT INTO outbox (lane, kind, ticket_id, payload, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (lane, kind, ticket_id, json.dumps(payload, ensure_ascii=False), self.stamp, self.stamp),
+            (message.chat_id, message.kind, ticket_id, payload, self.stamp, self.stamp),
         )
+        self.added += 1
+        return row
 
     async def heads(self, limit: int = 50) -> list[OutboxItem]:
         """The oldest pending row of each lane that is due now: lanes never overtake themselves."""
@@ -80,5 +197,8 @@ class OutboxRepo(Repo):
 
 def _item(row: Any) -> OutboxItem:
     values = dict(row)
-    values["payload"] = json.loads(values["payload"])
+    try:
+        values["message"] = decode(values["kind"], values["lane"], values.pop("payload"))
+    except Undecodable as error:
+        values["message"], values["problem"] = None, str(error)
     return OutboxItem.model_validate(values)

@@ -14,6 +14,7 @@ from support.rows import rows_holding
 
 from bot.privacy import service
 from bot.storage import Store
+from bot.storage.outbox import GroupCopy, GroupText, UserText
 
 CHAT = 918273645  # a chat id no timestamp or count could contain by chance
 GROUP = -1001234567890
@@ -44,9 +45,9 @@ async def a_user_with_a_ticket(store: Store) -> int:
                                          source="border1", country="RU", pseudonym="Quiet Crane 42")  # fmt: skip
         await tx.tickets.add_message(ticket.id, "user", "text", SAID, chat_id=CHAT, message_id=3)
         await tx.tickets.add_message(ticket.id, "operator", "text", ANSWERED, message_id=77, operator_id=7001)
-        await tx.outbox.add(GROUP, "group_copy", {"from_chat_id": CHAT, "message_id": 3}, ticket.id)
-        await tx.outbox.add(GROUP, "group_text", {"text": f"(user, copy unavailable) {SAID}"}, ticket.id)
-        await tx.outbox.add(CHAT, "user_text", {"chat_id": CHAT, "text": "ack"}, ticket.id)
+        await tx.outbox.add(GroupCopy(chat_id=GROUP, from_chat_id=CHAT, message_id=3), ticket.id)
+        await tx.outbox.add(GroupText(chat_id=GROUP, text=f"(user, copy unavailable) {SAID}"), ticket.id)
+        await tx.outbox.add(UserText(chat_id=CHAT, text="ack"), ticket.id)
         await tx.tickets.audit(None, CHAT, "refused", "claim")  # once tried /claim
         await tx.stats.count_start("border1", "ru")
     return ticket.id

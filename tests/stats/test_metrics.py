@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.stats.metrics import METRICS, Metrics, count_update, metrics_app_routes, serve_metrics, store_collector
 from bot.storage import Store
+from bot.storage.outbox import GroupText
 
 
 class Clock:
@@ -26,8 +27,8 @@ async def test_metrics_endpoint(tmp_path: Path) -> None:
             user = await tx.users.get_or_create(chat_id)
             await tx.tickets.create(user_id=user.id, urgent=True, kind="help", category=category, lang="ru",
                                     source=None, country=None, pseudonym=f"P{chat_id}")  # fmt: skip
-        await tx.outbox.add(-100, "group_text", {"text": "x"})
-        await tx.outbox.add(-100, "group_text", {"text": "y"})
+        await tx.outbox.add(GroupText(chat_id=-100, text="x"))
+        await tx.outbox.add(GroupText(chat_id=-100, text="y"))
     metrics = Metrics()
     context = SimpleNamespace(bot_data={METRICS: metrics})
     for _ in range(3):
