@@ -61,9 +61,7 @@ async def hide(update: Update, context: Context) -> None:
     assert chat is not None  # noqa: S101
     await _answer(update)
     gone = await _delete_chat(context, svc, chat.id)
-    ticket_id = await service.hidden(svc.store, chat.id, gone, svc.escalation.group)
-    if ticket_id is not None:
-        svc.dispatcher.wake()
+    await service.hidden(svc.store, chat.id, gone, svc.escalation.group)  # its commit wakes the dispatcher
     await svc.escalation.confirms.hidden(chat.id)  # hidden instead of answering "are you in danger?"
     _, t = await session(context, update)
     neutral = t.gettext("OK")
@@ -99,13 +97,11 @@ async def forget_button(update: Update, context: Context) -> None:
         await show(context, user.chat_id, screens.main_menu(svc.content, t))
         return
     await _delete_chat(context, svc, user.chat_id)
-    closed = await service.forget(svc.store, user.chat_id, svc.escalation.group)
+    await service.forget(svc.store, user.chat_id, svc.escalation.group)
     # In memory too: the last offer kept for "Report this recruiter", anything else of this user's.
     for memory in (context.user_data, context.chat_data):
         if memory is not None:
             memory.clear()
-    if closed:
-        svc.dispatcher.wake()
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Main menu"), callback_data=MAIN_MENU)]])
     # Not remembered: nothing about this user is kept any more.
     try:
