@@ -155,6 +155,7 @@ async def drive(command: list[str], env: dict[str, str], seconds: float, rate: f
             start_up = standin.calls_to("getUpdates")[0].at - launched
             for user in USERS:  # everyone has chosen a language before the clock starts
                 await standin.user_sends(user, "/start ru")
+            await standin.wait_until(lambda: all(standin.bot_messages(user) for user in USERS), timeout=120)
             await standin.wait_idle(timeout=30, settle=0.5)
             cpu_before = cpu_seconds(process.pid)
             sent: list[tuple[int, float, int]] = []
