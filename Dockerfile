@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # The helpline bot: `docker build -t helpline .` then `docker compose up -d` (see compose.yaml).
 #
-# Health check: in polling mode (the default `run`) it checks that the database file opens and reads;
-# in webhook mode set HELPLINE_HEALTH_URL=http://127.0.0.1:8080/healthz and it asks the webhook server.
+# Health check: in polling mode (the default `run`) the bot touches $HELPLINE_DATABASE.alive after every
+# answered poll (at least every 30 s), and a file older than 120 s means a stuck bot; in webhook mode set
+# HELPLINE_HEALTH_URL=http://127.0.0.1:8080/healthz and it asks the webhook server.
 
 FROM python:3.11-slim AS build
 WORKDIR /src
@@ -32,6 +33,6 @@ USER 10001:10001
 # 8080: the webhook server (`run --webhook URL`); /metrics too when the lead mounts it there.
 EXPOSE 8080
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, sqlite3, urllib.request as r; u = os.environ.get('HELPLINE_HEALTH_URL'); r.urlopen(u, timeout=5) if u else sqlite3.connect('file:' + os.environ['HELPLINE_DATABASE'] + '?mode=ro', uri=True).execute('SELECT count(*) FROM sqlite_master').fetchone()"]
+    CMD ["python", "-c", "import os, sys, time, urllib.request as r; u = os.environ.get('HELPLINE_HEALTH_URL'); r.urlopen(u, timeout=5) if u else sys.exit(time.time() - os.stat(os.environ['HELPLINE_DATABASE'] + '.alive').st_mtime > 120)"]
 ENTRYPOINT ["helpline"]
 CMD ["run"]

@@ -1,4 +1,4 @@
-"""Builds the python-telegram-bot Application: every handler registered here, in one visible order."""
+"""Builds the python-telegram-bot HelplineApp: every handler registered here, in one visible order."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
@@ -23,27 +23,27 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import conversation, guard, profile
+from bot import conversation, guard, profile, screens
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
-from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, replay_unhandled
+from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, heartbeat_file, replay_unhandled
 from bot.escalation import handlers as escalation
 from bot.escalation.dispatcher import Dispatcher
 from bot.escalation.service import Escalation
 from bot.escalation.triage import Triage
+from bot.floodgate import FloodGate
 from bot.guidance import handlers as guidance
-from bot.guidance import screens
 from bot.i18n.catalogs import I18n
 from bot.judgement.model import Judgement, load_judgement
-from bot.messaging import remember
+from bot.messaging import remember, stale_button
 from bot.offers import handlers as offers
 from bot.offers.scan import OfferChecker
 from bot.paths import LOCALES_DIR
 from bot.privacy import handlers as privacy
 from bot.privacy.retention import retention_job
 from bot.ratelimit import PerChatRateLimiter
-from bot.services import SERVICES, Context, Services, services
-from bot.settings import Settings
+from bot.services import CONTEXT_TYPES, SERVICES, Context, HelplineApp, Services
+from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError
 from bot.stats.handlers import stats_command
 from bot.stats.metrics import METRICS, Metrics, count_update
 from bot.storage import Store
@@ -90,10 +90,10 @@ TICKET_COMMANDS = ["claim", "close", "transfer", "note", "say"]
 OPERATOR_COMMANDS = [*TICKET_COMMANDS, "queue", "oncall", "offcall", "stats"]
 
 
-class OperatorButtonHandler(CallbackQueryHandler):  # type: ignore[type-arg]
+class OperatorButtonHandler(CallbackQueryHandler[Context, None]):
     """A card's button pressed by an operator in their group (callback queries take no filters)."""
 
-    def __init__(self, callback: Any, operator_ids: frozenset[int], group: int | None) -> None:
+    def __init__(self, callback: Any, operator_ids: frozenset[int], group: int) -> None:
         super().__init__(callback, pattern=rf"^{OPERATOR}")
         self.operator_ids = operator_ids
         self.group = group
@@ -105,8 +105,11 @@ class OperatorButtonHandler(CallbackQueryHandler):  # type: ignore[type-arg]
         return super().check_update(update) if query.message.chat.id == self.group else None
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None, content: Content | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, *, clock: Clock | None = None, content: Content | None = None) -> HelplineApp:
     """The whole bot. Tests pass their own clock; the content is loaded (and checked) before anything starts."""
+    group = settings.operator_chat_id
+    if group is None:  # `helpline run` says so before anything starts; urgent messages would reach nobody
+        raise SettingsError(OPERATOR_CHAT_MISSING)
     content = content or load_content(settings.content_dir)
     judgement = load_judgement(settings.content_dir)  # a damaged model stops the start, in one line
     clock = clock or SystemClock()
@@ -118,10 +121,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         get_updates_request=ReadableUpdatesRequest(),
         rate_limiter=PerChatRateLimiter(max_retries=3),  # a 429 pauses its own chat, not everyone
         inbox=Inbox(),
+        heartbeat=heartbeat_file(settings.database),
     )
     application = (
         ApplicationBuilder()
         .bot(bot)
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatProcessor())
         .post_init(lambda app: _post_init(app, settings, content, clock, judgement))
         .post_stop(_post_stop)
@@ -129,11 +134,11 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
         .build()
     )
     application.bot_data[METRICS] = Metrics()
-    register_handlers(application, settings)
+    register_handlers(application, settings, group)
     return application
 
 
-def register_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def register_handlers(application: HelplineApp, settings: Settings, group: int) -> None:
     """Every handler, in one place. Groups run in order; within a group the first match wins.
 
     -2  metrics: every update is counted, whatever happens to it next.
@@ -144,8 +149,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         budget); then the users' commands, buttons by prefix, and last the private-message router.
     99  after: the update is recorded as handled, so a replay after a crash is skipped.
     """
-    group = settings.operator_chat_id
-    in_group = filters.Chat(group) if group is not None else filters.UpdateType.MESSAGE & ~filters.ALL
+    in_group = filters.Chat(group)
     operator_place = in_group | filters.ChatType.PRIVATE
     by_operator = filters.User(settings.operator_ids) & operator_place
     private = filters.ChatType.PRIVATE
@@ -174,7 +178,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         CallbackQueryHandler(privacy.forget_button, pattern=r"^f:(yes|no)$"),
         CallbackQueryHandler(offers.button, pattern=r"^o:"),
         CallbackQueryHandler(conversation.confirm_button, pattern=r"^cf:"),
-        CallbackQueryHandler(guidance.stale_button),
+        CallbackQueryHandler(stale_button),
         MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.private_message),
         MessageHandler(private & filters.COMMAND, conversation.private_message),
     ]
@@ -185,7 +189,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     application.add_error_handler(on_error)
 
 
-async def _post_init(application: Application, settings: Settings, content: Content, clock: Clock,  # type: ignore[type-arg]
+async def _post_init(application: HelplineApp, settings: Settings, content: Content, clock: Clock,
                      judgement: Judgement | None) -> None:
     store = Store(settings.database, clock)
     await store.open()
@@ -195,11 +199,11 @@ async def _post_init(application: Application, settings: Settings, content: Cont
     triage = Triage(content.triage, judgement)
     esc = Escalation(store, content, i18n, settings, clock)
     labels = {key: category.label for key, category in content.triage.categories.items()}
-    dispatcher = Dispatcher(application.bot, store, content, settings.operator_chat_id, labels)
+    dispatcher = Dispatcher(application.bot, store, content, esc.group, labels)
     esc.wake = dispatcher.wake
     application.bot_data[SERVICES] = Services(
         settings=settings, content=content, i18n=i18n, store=store, clock=clock, triage=triage,
-        flood=guard.FloodGate(settings.user_messages_per_minute), escalation=esc, dispatcher=dispatcher,
+        flood=FloodGate(settings.user_messages_per_minute), escalation=esc, dispatcher=dispatcher,
         offers=OfferChecker(content.offers, judgement),
     )  # fmt: skip
     dispatcher.start()
@@ -212,7 +216,7 @@ async def _post_init(application: Application, settings: Settings, content: Cont
     application.bot_data[PROFILE] = profile.start(settings, content, i18n)
 
 
-async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_stop(application: HelplineApp) -> None:
     """After the handlers are done and before the bot's connections close: the background work stops,
     each part within a deadline, so that a stop never hangs on a request that does not return."""
     task = application.bot_data.pop(PROFILE, None)
@@ -224,11 +228,16 @@ async def _post_stop(application: Application) -> None:  # type: ignore[type-arg
         await svc.dispatcher.stop()
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_shutdown(application: HelplineApp) -> None:
     await _post_stop(application)  # again, in case the application was never started (no-op otherwise)
     svc = application.bot_data.get(SERVICES)
     if isinstance(svc, Services):
         await svc.store.close()
+
+
+def _stale_query(error: BaseException | None) -> bool:
+    text = str(error).lower() if isinstance(error, BadRequest) else ""
+    return "query is too old" in text or "query id is invalid" in text
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -237,16 +246,20 @@ async def on_error(update: object, context: Context) -> None:
     kind = next((name for name in ("message", "edited_message", "callback_query", "channel_post", "my_chat_member")
                  if isinstance(update, Update) and getattr(update, name, None)), type(update).__name__)  # fmt: skip
     error = context.error
+    if isinstance(update, Update) and update.callback_query is not None and _stale_query(error):
+        # A press handled just before a restart is handled again, and Telegram refuses a second answer.
+        log.info("update %s: a button press answered before (replayed after a restart)", update.update_id)
+        return
     frames = traceback.extract_tb(error.__traceback__) if error else []
     where = ", ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-4:])
     log.error("trace %s: %s while handling %s at %s", trace, type(error).__name__, kind, where)
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_chat.type != "private":
         return
     try:
-        svc = services(context)
+        svc = context.svc
         async with svc.store.read() as tx:
             user = await tx.users.get(update.effective_chat.id)
-        t = svc.i18n.get(user.lang if user else None) or svc.default_translator()
+        t = svc.translator(user.lang if user else None)
         notice = t.gettext("Sorry, something went wrong on our side. Here is the main menu.")
         sent = await context.bot.send_message(update.effective_chat.id,
                                               notice + "\n\n" + t.text(svc.content.guidance.welcome),

@@ -5,21 +5,48 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from bot.content.problems import ContentError
-from bot.settings import Settings, SettingsError, load_settings
+from telegram.error import InvalidToken, NetworkError
+
+from bot.common import ContentError
+from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError, load_settings
 from bot.yamlfile import YamlError
 
 Command = Callable[[argparse.Namespace, Settings], int]
+# Exit codes of `helpline run` when Telegram is out of reach or refuses the token (the README lists them).
+EXIT_UNREACHABLE = 3
+EXIT_TOKEN_REJECTED = 4
+
+
+class InputError(Exception):
+    """A file or folder the user named cannot be used: said in one line, exit code 2."""
+
+
+def _unreadable(source: str, error: Exception) -> InputError:
+    if isinstance(error, UnicodeDecodeError):
+        return InputError(f"{source}: not a text file (UTF-8 expected)")
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
+    return InputError(f"{source}: {reason}")
 
 
 def _lines(source: str) -> Iterator[str]:
-    stream = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")
-    with stream:
-        yield from (line.rstrip("\n") for line in stream)
+    try:
+        stream = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")
+        with stream:
+            yield from (line.rstrip("\n") for line in stream)
+    except (OSError, UnicodeDecodeError) as error:
+        raise _unreadable(source, error) from None
+
+
+def _read_text(source: str) -> str:
+    try:
+        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _unreadable(source, error) from None
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,7 +56,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     token = settings.token()
     if settings.operator_chat_id is None:
-        raise SettingsError("HELPLINE_OPERATOR_CHAT_ID is not set: urgent messages would reach nobody")
+        raise SettingsError(OPERATOR_CHAT_MISSING)
     setup_logging(settings.log_level, settings.log_format, [token])
     application = build_application(settings)
 
@@ -41,14 +68,26 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             await run_polling(application, settings, stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except InvalidToken:
+        print("helpline: Telegram rejected the token (HELPLINE_BOT_TOKEN): check it with @BotFather", file=sys.stderr)
+        return EXIT_TOKEN_REJECTED
+    except NetworkError as error:  # the error's text may hold an address, never printed with the token
+        print(f"helpline: cannot reach the Bot API at {settings.api_base_url} ({type(error).__name__})",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_UNREACHABLE
     return 0
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.standin.terminal import run_terminal_chat
 
-    return asyncio.run(run_terminal_chat(settings, lang=args.lang, payload=args.start, operator=args.operator))
+    try:
+        return asyncio.run(run_terminal_chat(settings, lang=args.lang, payload=args.start, operator=args.operator))
+    except KeyboardInterrupt:  # Ctrl-C: the chat has stopped the bot on its way out
+        print(file=sys.stderr)
+        return 130
 
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -125,7 +164,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.bundle import load_content
-    from bot.i18n.catalogs import TRANSLITERATIONS
+    from bot.i18n.transliterate import TRANSLITERATIONS
     from bot.judgement.model import load_judgement
     from bot.offers.report import check_offer_json, check_offer_report
     from bot.offers.scan import OfferChecker
@@ -138,7 +177,7 @@ def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     lang = language.source if language else None
     for name in args.files:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        text = _read_text(name)
         if args.json:
             print(json.dumps(check_offer_json(name, text, checker, lang), ensure_ascii=False))
             continue
@@ -156,7 +195,14 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     if target.exists():
         print(f"{target} exists already; choose a new file", file=sys.stderr)
         return 2
-    backup_file(settings.database, target)
+    if not settings.database.is_file():
+        raise InputError(f"no database at {settings.database} (HELPLINE_DATABASE)")
+    if not target.parent.is_dir():
+        raise InputError(f"no folder {target.parent} to write the backup into")
+    try:
+        backup_file(settings.database, target)
+    except sqlite3.Error as error:
+        raise InputError(f"could not back up {settings.database}: {error}") from None
     print(f"backed up {settings.database} to {target}")
     return 0
 
@@ -223,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.handler(args, settings))
-    except SettingsError as error:
+    except (SettingsError, InputError) as error:
         print(f"helpline: {error}", file=sys.stderr)
         return 2
     except (ContentError, YamlError) as error:

@@ -13,52 +13,58 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
+from bot import screens
 from bot.escalation import handlers as escalation
 from bot.escalation.judged import Judged
+from bot.escalation.service import AWAITING_TICKET
 from bot.escalation.triage import TriageResult
-from bot.guidance import screens
-from bot.guidance.handlers import not_understood, stale_button
-from bot.messaging import session, show
+from bot.guidance import service as guidance
+from bot.guidance.handlers import not_understood
+from bot.messaging import session, show, stale_button
 from bot.offers import handlers as offers
-from bot.services import Context, services
+from bot.services import Context
 from bot.storage.users import User
 from bot.ui import CONFIRM
 
 
 async def private_message(update: Update, context: Context) -> None:
-    svc = services(context)
+    svc = context.svc
     message = update.effective_message
     assert message is not None  # noqa: S101 - registered for private messages only
     user, t = await session(context, update)
-    async with svc.store.read() as tx:
-        live = await tx.tickets.live_for_user(user.id)
+    live = await svc.escalation.live_ticket(user)
     text = message.text or message.caption or ""
     verdict = svc.triage.classify(text, lang_hint=user.lang) if text else None
     urgent = bool(verdict and verdict.urgent)
     if live is not None:
         if not urgent and user.awaiting == offers.AWAITING_OFFER:
             # The offer the bot asked for: the user gets the verdict, the operators get the offer.
-            await offers.maybe_scan(update, context, user, t or svc.i18n[live.lang], in_ticket=True)
+            chosen = svc.i18n.get(user.lang) or svc.i18n[live.lang]
+            await offers.maybe_scan(update, context, user, chosen, in_ticket=True)
         category = verdict.category if verdict else None
-        await escalation.escalation(context).user_message(user, live, escalation.incoming(update, message),
-                                                          urgent=urgent, category=category)  # fmt: skip
+        await svc.escalation.user_message(user, live, escalation.incoming(update, message),
+                                          urgent=urgent, category=category)  # fmt: skip
         return
     # Unsure: ask "are you in danger right now?" (someone who asked for a person gets one anyway).
-    unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != escalation.AWAITING_TICKET else None
+    unsure = verdict if verdict and verdict.band == "confirm" and user.awaiting != AWAITING_TICKET else None
     if user.lang is None:
-        # Someone in danger may write before choosing a language: take the one they wrote in.
+        # Neither chosen nor known from the phone. Someone in danger may write before choosing: take the
+        # language they wrote in when the text says so surely; a few words do not, so then ask.
         guessed = verdict.lang if verdict and verdict.lang in svc.content.languages.codes else None
-        if guessed is None and unsure is not None:  # asked in every language
-            await _ask(update, context, user, message, unsure)
-            return
-        if guessed is None:
+        if guessed is None or verdict is None or not verdict.lang_sure:
+            if urgent or user.awaiting == AWAITING_TICKET:
+                # Danger, or words for a person: the ticket opens whatever the language, then they choose.
+                category = verdict.category if verdict and urgent else None
+                await escalation.relay_or_open(update, context, user.model_copy(update={"lang": guessed}),
+                                               urgent=urgent, category=category, judged=Judged.of(verdict))  # fmt: skip
+            elif unsure is not None:  # asked in every language, with Hide
+                await _ask(update, context, user, message, unsure)
+                return
             await show(context, user.chat_id, screens.language_picker(svc.translators()))
             return
-        async with svc.store.tx() as tx:
-            await tx.users.update(user.chat_id, lang=guessed)
+        await guidance.choose_language(svc.store, user.chat_id, guessed)
         user, t = await session(context, update)
-    assert t is not None  # noqa: S101 - a language is set above
-    if user.awaiting == escalation.AWAITING_TICKET or urgent:
+    if user.awaiting == AWAITING_TICKET or urgent:
         await escalation.relay_or_open(update, context, user, urgent=urgent,
                                        category=verdict.category if verdict and urgent else None,
                                        judged=Judged.of(verdict))  # fmt: skip
@@ -73,7 +79,7 @@ async def private_message(update: Update, context: Context) -> None:
 
 async def _ask(update: Update, context: Context, user: User, message: Message, verdict: TriageResult) -> None:
     offer = offers.looks_like_an_offer(message, user.awaiting)  # a "no" then shows the offer's check
-    await escalation.escalation(context).confirms.ask(user, escalation.incoming(update, message), verdict, offer=offer)
+    await context.svc.escalation.confirms.ask(user, escalation.incoming(update, message), verdict, offer=offer)
 
 
 async def confirm_button(update: Update, context: Context) -> None:
@@ -81,14 +87,14 @@ async def confirm_button(update: Update, context: Context) -> None:
     outbox); No carries on where the message would have gone: the check of the offer it was, else the menu."""
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101 - registered for cf: buttons
-    svc = services(context)
+    svc = context.svc
     answer, _, number = query.data.removeprefix(CONFIRM).partition(":")
     if answer not in ("y", "n") or not number.isdigit():
         await stale_button(update, context)
         return
     user, t = await session(context, update)
     await query.answer()
-    confirms = escalation.escalation(context).confirms
+    confirms = context.svc.escalation.confirms
     if answer == "y":
         await confirms.yes(user, int(number), update.update_id)
         return

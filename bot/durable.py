@@ -13,13 +13,17 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
-from telegram.ext import Application, ExtBot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.storage import Store
+
+if TYPE_CHECKING:
+    from bot.services import HelplineApp
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +79,27 @@ class Inbox:
             await tx.inbox.save(updates)
 
 
+def heartbeat_file(database: Path) -> Path:
+    """Touched after every successful poll: the container's health check reads its age (see the Dockerfile)."""
+    return database.with_name(database.name + ".alive")
+
+
 class DurableBot(ExtBot[None]):
-    def __init__(self, *args: Any, inbox: Inbox, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, inbox: Inbox, heartbeat: Path | None = None, **kwargs: Any) -> None:
         self._inbox = inbox  # set before ExtBot freezes its attributes
+        self._heartbeat = heartbeat
         super().__init__(*args, **kwargs)
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
         # Written before returning: the next poll, which confirms them to Telegram, comes after this.
         await self._inbox.save([update.to_dict() for update in updates])
+        if self._heartbeat is not None:
+            # A poll answered and its updates written down: the bot is alive, not merely its database.
+            try:
+                self._heartbeat.touch()
+            except OSError as error:
+                log.warning("could not touch the health file (%s)", type(error).__name__)
         return updates
 
     @property
@@ -91,13 +107,13 @@ class DurableBot(ExtBot[None]):
         return self._inbox
 
 
-async def replay_unhandled(application: Application, store: Store) -> int:  # type: ignore[type-arg]
+async def replay_unhandled(application: HelplineApp, store: Store) -> int:
     """Queue the updates that were fetched but not handled before the last stop."""
     async with store.autocommit() as tx:
         await tx.inbox.drop_handled()
         pending = await tx.inbox.unhandled()
     for data in pending:
-        update = Update.de_json(data, application.bot)
+        _, update = read_update(data, application.bot)  # a row python-telegram-bot cannot read is cut to its id
         if update is not None:
             await application.update_queue.put(update)
     if pending:

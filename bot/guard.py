@@ -15,58 +15,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict, deque
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.services import Context, Services, services
+from bot.services import Context, Services
 from bot.ui import CONFIRM, HIDE
 
 log = logging.getLogger(__name__)
-
-WINDOW = 60.0  # seconds
-MAX_TRACKED = 10_000  # users in the window before idle ones are forgotten
-
-
-class FloodGate:
-    """A sliding window of each user's recent updates, in memory: it protects, it records nothing.
-
-    Messages count against `per_minute`; button presses (cheap, and fast when someone reads through the
-    menus) against a separate window `BUTTONS_FACTOR` times as wide.
-    """
-
-    BUTTONS_FACTOR = 3
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._times: dict[tuple[int, bool], deque[float]] = defaultdict(deque)
-        self._warned: dict[int, float] = {}
-
-    def admit(self, user_id: int, now: float, *, button: bool = False) -> tuple[bool, bool]:
-        """(let it through, warn the user now): one polite warning per window, then silence."""
-        times = self._times[(user_id, button)]
-        while times and now - times[0] > WINDOW:
-            times.popleft()
-        if len(times) < self.per_minute * (self.BUTTONS_FACTOR if button else 1):
-            times.append(now)
-            if len(self._times) > MAX_TRACKED:
-                self._forget_idle(now)
-            return True, False
-        warned = self._warned.get(user_id)
-        warn = warned is None or now - warned > WINDOW
-        if warn:
-            self._warned[user_id] = now
-        return False, warn
-
-    def tracked(self) -> int:
-        return len(self._times)
-
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, times in self._times.items() if not times or now - times[-1] > WINDOW]:
-            self._times.pop(key, None)
-            self._warned.pop(key[0], None)
 
 
 def _private(update: Update) -> bool:
@@ -75,7 +32,7 @@ def _private(update: Update) -> bool:
 
 
 async def before(update: Update, context: Context) -> None:
-    svc = services(context)
+    svc = context.svc
     chat = update.effective_chat
     incoming = update.message or update.edited_message
     remember = incoming.message_id if incoming is not None and _private(update) else None
@@ -122,7 +79,7 @@ def _always(update: Update, svc: Services) -> bool:
 
 
 async def _slow_down(svc: Services, context: Context, chat_id: int) -> None:
-    t = svc.i18n.get(await _lang(svc, chat_id)) or svc.default_translator()
+    t = svc.translator(await _lang(svc, chat_id))
     try:
         sent = await context.bot.send_message(chat_id, t.gettext("You are writing very fast. Please wait a minute."))
     except TelegramError as error:
@@ -136,7 +93,7 @@ async def _answer_query(svc: Services, context: Context, update: Update, *, slow
     query = update.callback_query
     assert query is not None  # noqa: S101
     chat = update.effective_chat
-    t = svc.i18n.get(await _lang(svc, chat.id) if chat is not None else None) or svc.default_translator()
+    t = svc.translator(await _lang(svc, chat.id) if chat is not None else None)
     try:
         text = t.gettext("You are writing very fast. Please wait a minute.") if slow_down else \
             t.gettext("This menu has changed.")  # fmt: skip
@@ -152,8 +109,10 @@ async def _lang(svc: Services, chat_id: int) -> str | None:
 
 
 async def _done(context: Context, update_id: int) -> None:
-    async with services(context).store.autocommit() as tx:  # ordered to be safe without a transaction
+    store = context.svc.store
+    async with store.autocommit() as tx:  # ordered to be safe without a transaction
         await tx.users.first_time(update_id)
+    store.checkpoint_soon()  # the inbox row is deleted: its copy in the -wal goes within a second
 
 
 async def after(update: Update, context: Context) -> None:

@@ -8,7 +8,8 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n.catalogs import Translator
-from bot.services import Context, Services, services
+from bot.screens import main_menu
+from bot.services import Context, Services
 from bot.storage.users import User
 from bot.ui import Screen
 
@@ -27,7 +28,7 @@ async def show(
 
     silent: the user's choice, when the caller has it at hand (else it is read).
     """
-    svc = services(context)
+    svc = context.svc
     if edit is not None:
         try:
             await edit.edit_text(screen.text, reply_markup=screen.markup())
@@ -46,14 +47,34 @@ async def show(
     await remember(svc, chat_id, sent.message_id)
 
 
-async def session(context: Context, update: Update) -> tuple[User, Translator | None]:
-    """The user behind a private update, and their language if they have chosen one."""
-    svc = services(context)
+async def session(context: Context, update: Update) -> tuple[User, Translator]:
+    """The user behind a private update, and their language (the first one until they choose; whether they
+    have is `context.svc.i18n.get(user.lang)`)."""
+    svc = context.svc
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - private updates always have a chat
     async with svc.store.read() as tx:
         user = await tx.users.get(chat.id)
-    if user is None:
+    sender = update.effective_user
+    # Nothing chosen yet (a first message, or after /forget): the phone's language, when the bot speaks it.
+    phone = svc.content.languages.from_telegram(sender.language_code if sender else None)
+    if user is None or (user.lang is None and phone is not None):
         async with svc.store.tx() as tx:
-            user = await tx.users.get_or_create(chat.id)
-    return user, svc.i18n.get(user.lang)
+            user = user or await tx.users.get_or_create(chat.id)
+            if phone is not None and user.lang is None:
+                await tx.users.update(chat.id, lang=phone.code)
+                user = user.model_copy(update={"lang": phone.code})
+    return user, svc.translator(user.lang)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """An old button (from before a restart or a content change): say so, and show the main menu."""
+    query = update.callback_query
+    assert query is not None  # noqa: S101
+    svc = context.svc
+    _, t = await session(context, update)
+    await query.answer(t.gettext("This menu has changed."))
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        notice = t.gettext("This menu has changed. Here is the main menu.")
+        await show(context, chat.id, main_menu(svc.content, t, notice=notice))

@@ -11,10 +11,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application
 
 from bot.durable import DurableBot, read_update
-from bot.services import SERVICES
+from bot.services import SERVICES, HelplineApp
 from bot.settings import Settings
 from bot.stats.metrics import METRICS, Collect, Metrics, metrics_app_routes, serve_metrics, services_collector
 
@@ -28,7 +27,7 @@ def stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
-async def started(application: Application) -> None:  # type: ignore[type-arg]
+async def started(application: HelplineApp) -> None:
     """initialize + post_init + start (post_init runs by itself only under run_polling/run_webhook)."""
     await application.initialize()
     if application.post_init is not None:
@@ -36,7 +35,7 @@ async def started(application: Application) -> None:  # type: ignore[type-arg]
     await application.start()
 
 
-async def stopped(application: Application) -> None:  # type: ignore[type-arg]
+async def stopped(application: HelplineApp) -> None:
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:
@@ -48,13 +47,13 @@ async def stopped(application: Application) -> None:  # type: ignore[type-arg]
         await application.post_shutdown(application)
 
 
-def _metrics(application: Application) -> tuple[Metrics, Collect]:  # type: ignore[type-arg]
+def _metrics(application: HelplineApp) -> tuple[Metrics, Collect]:
     metrics = application.bot_data[METRICS]
     return metrics, services_collector(application.bot_data[SERVICES], metrics)
 
 
-async def run_polling(application: Application, settings: Settings, stop: asyncio.Event, *,
-                      poll_timeout: int = 30) -> None:  # type: ignore[type-arg]  # fmt: skip
+async def run_polling(application: HelplineApp, settings: Settings, stop: asyncio.Event, *,
+                      poll_timeout: int = 30) -> None:  # fmt: skip
     await started(application)
     metrics_runner = None
     try:
@@ -72,7 +71,7 @@ async def run_polling(application: Application, settings: Settings, stop: asynci
         await stopped(application)
 
 
-def webhook_app(application: Application, path: str, secret: str) -> web.Application:  # type: ignore[type-arg]
+def webhook_app(application: HelplineApp, path: str, secret: str) -> web.Application:
     """The webhook endpoint checks Telegram's secret header on every request; /healthz says we are up."""
 
     async def receive(request: web.Request) -> web.Response:
@@ -81,7 +80,7 @@ def webhook_app(application: Application, path: str, secret: str) -> web.Applica
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser can go
             return web.Response(status=400, text="bad update")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400, text="bad update")
@@ -107,7 +106,7 @@ def webhook_app(application: Application, path: str, secret: str) -> web.Applica
     return app
 
 
-async def run_webhook(application: Application, settings: Settings, url: str, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+async def run_webhook(application: HelplineApp, settings: Settings, url: str, stop: asyncio.Event) -> None:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
     path = urlsplit(url).path or "/"
     await started(application)

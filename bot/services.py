@@ -1,14 +1,16 @@
-"""The services every handler shares, kept in the Application's bot_data."""
+"""The services every handler shares, kept in the Application's bot_data, and the typed context that
+hands them to the handlers (python-telegram-bot's ContextTypes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.clock import Clock
 from bot.content.bundle import Content
+from bot.durable import DurableBot
 from bot.i18n.catalogs import I18n, Translator
 from bot.settings import Settings
 from bot.storage import Store
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from bot.escalation.dispatcher import Dispatcher
     from bot.escalation.service import Escalation
     from bot.escalation.triage import Triage
-    from bot.guard import FloodGate
+    from bot.floodgate import FloodGate
     from bot.offers.scan import OfferChecker
 
 SERVICES = "services"
@@ -42,11 +44,21 @@ class Services:
     def default_translator(self) -> Translator:
         return self.i18n[self.content.languages.codes[0]]
 
+    def translator(self, lang: str | None) -> Translator:
+        """The user's language, or the first one while they have not chosen (or chose one since removed)."""
+        return self.i18n.get(lang) or self.default_translator()
 
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """What every handler and job is given: python-telegram-bot's context, with the services at hand."""
+
+    @property
+    def svc(self) -> Services:
+        found = self.bot_data[SERVICES]
+        assert isinstance(found, Services)  # noqa: S101 - set once in post_init, before any update
+        return found
 
 
-def services(context: Context) -> Services:
-    found = context.bot_data[SERVICES]
-    assert isinstance(found, Services)  # noqa: S101 - set once in post_init
-    return found
+CONTEXT_TYPES = ContextTypes(context=Context)
+# The bot is the DurableBot (bot.durable); python-telegram-bot's builder types the job queue with its default context.
+HelplineApp = Application[DurableBot, Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[Any]]

@@ -18,6 +18,9 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line naming the variable."""
 
 
+OPERATOR_CHAT_MISSING = f"{ENV_PREFIX}OPERATOR_CHAT_ID is not set: urgent messages would reach nobody"
+
+
 def _split_ints(value: object) -> object:
     # Environment variables hold "1, 2,3"; Python callers may pass a list already.
     if isinstance(value, str):

@@ -8,6 +8,7 @@ from functools import lru_cache
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 
 
 @dataclass(frozen=True)

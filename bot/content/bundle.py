@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.common import SCREEN_CHARS, ContentError, Localized, Problem
 from bot.content.contacts import Contacts
 from bot.content.findings import Finding
 from bot.content.glossary import GLOSSARY_FILE, Glossary
@@ -18,15 +19,11 @@ from bot.content.guidance import Guidance
 from bot.content.leaflet import LEAFLET_FILE, LeafletContent
 from bot.content.offers import OfferAdvice, OfferQuestions, OfferRules, OffersContent, Reported, Wages
 from bot.content.operators import CannedAnswers, EscalationTexts, Profile, Rota
-from bot.content.problems import ContentError, Problem
-from bot.content.text import SCREEN_CHARS, Localized
 from bot.content.triage import TriageRules
 from bot.i18n.languages import Languages, load_languages
-from bot.i18n.transliterate import latin_to_cyrillic
+from bot.i18n.transliterate import TRANSLITERATIONS
 from bot.judgement.model import model_problems
 from bot.yamlfile import LineMap, PathKey, YamlError, load_yaml
-
-TRANSLITERATIONS: dict[str, Callable[[str], str]] = {"uz_latn_to_cyrl": latin_to_cyrillic}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import phonenumbers
 from phonenumbers import shortnumberinfo
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.common import Label, Localized
 from bot.content.findings import Finding
-from bot.content.text import Label, Localized
 
 ContactKind = Literal["emergency", "police", "ambulance", "hotline", "ministry", "immigration", "ngo"]
 

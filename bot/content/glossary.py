@@ -12,8 +12,8 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.common import Localized
 from bot.content.findings import Finding
-from bot.content.text import Localized
 from bot.yamlfile import PathKey
 
 GLOSSARY_FILE = "glossary.yaml"

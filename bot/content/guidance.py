@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.common import Label, Localized
 from bot.content.findings import Finding
-from bot.content.text import Label, Localized
 
 ScreenId = str
 MAX_TAPS = 3  # every screen within three taps of the main menu

@@ -9,9 +9,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.common import Localized
 from bot.content.contacts import ContactKind, Contacts
 from bot.content.findings import Finding
-from bot.content.text import Localized
 from bot.yamlfile import load_yaml
 
 LEAFLET_FILE = "leaflet.yaml"

@@ -16,17 +16,17 @@ from typing import ClassVar, Literal
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.common import Label, Localized
 from bot.content.findings import Finding, example_findings
-from bot.content.text import Label, Localized
 from bot.text.matcher import PhraseMatcher, Rule
+from bot.text.money import MONEY_MASK, mask_money
 from bot.text.normalize import fold_word, prepare
 from bot.yamlfile import load_yaml
 
 Risk = Literal["low", "medium", "high"]
 AnswerValue = Literal["yes", "no", "unsure"]
-# A rule may name this stand-in for "an amount of money with its currency" (facts.py finds them).
+# A rule may name this stand-in for "an amount of money with its currency" (bot.text.money finds them).
 MONEY = "<money>"
-MONEY_MASK = "xq"  # amounts are overwritten with xqxq… (skeleton "hkhk…"), a word no language here starts with
 _ID = r"^[a-z0-9_]+$"
 
 
@@ -92,8 +92,6 @@ class OfferRules(BaseModel):
         return PhraseMatcher(self.compiled_rules())
 
     def findings(self) -> Iterator[Finding]:
-        from bot.offers.facts import mask_money  # the examples are read as the scanner reads offers
-
         for flag_id, flag in self.flags.items():
             if not re.match(_ID, flag_id):
                 yield Finding(("flags", flag_id), f"flag id {flag_id!r}: use a-z, 0-9 and _")

@@ -79,9 +79,8 @@ class Confirms:
                     return True  # pressed twice: the operators know already
                 if confirm is not None:
                     await tx.confirms.resolve(confirm_id, "yes", live.id)
-                if esc.group is not None:
-                    text = f"🆘 Ticket #{live.id}: the user answered yes to “Are you in danger right now?”."
-                    await tx.outbox.add(esc.group, "group_text", {"text": text}, live.id)
+                text = f"🆘 Ticket #{live.id}: the user answered yes to “Are you in danger right now?”."
+                await tx.outbox.add(esc.group, "group_text", {"text": text}, live.id)
                 if not live.urgent:  # pings, the ladder and the urgent answer, as for danger written in a ticket
                     await esc._raise_to_urgent(tx, user, live, _category(confirm))
                 else:
@@ -125,7 +124,7 @@ class Confirms:
                     await tx.tickets.add_message(live.id, "user", confirm.kind, confirm.text,
                                                  chat_id=confirm.chat_id, message_id=confirm.message_id)  # fmt: skip
                     await tx.confirms.resolve(confirm.id, "unanswered", live.id)
-                    if esc.group is not None and confirm.chat_id is not None and confirm.message_id is not None:
+                    if confirm.chat_id is not None and confirm.message_id is not None:
                         payload = {"from_chat_id": confirm.chat_id, "message_id": confirm.message_id}
                         await tx.outbox.add(esc.group, "group_copy", payload, live.id)
                 continue
@@ -143,10 +142,9 @@ class Confirms:
                 return False
             ticket = await self._unconfirmed(tx, user, pending, quiet=True)
             await tx.tickets.audit(ticket.id, None, "user hid the chat")
-            if esc.group is not None:
-                text = (f"Ticket #{ticket.id}: the user hid the chat instead of answering “Are you in danger right "
-                        f"now?”. They were not told of this ticket. Write short, neutral messages.")  # fmt: skip
-                await tx.outbox.add(esc.group, "group_text", {"text": text}, ticket.id)
+            text = (f"Ticket #{ticket.id}: the user hid the chat instead of answering “Are you in danger right "
+                    f"now?”. They were not told of this ticket. Write short, neutral messages.")  # fmt: skip
+            await tx.outbox.add(esc.group, "group_text", {"text": text}, ticket.id)
         esc.wake()
         log.info("ticket %s opened unconfirmed: the chat was hidden", ticket.id)
         return True

@@ -33,11 +33,10 @@ from telegram.error import (
 
 from bot.content.bundle import Content
 from bot.escalation.cards import MAX_CARD, card, topic_title, transcript
-from bot.privacy.service import BATCH as DELETE_BATCH
 from bot.storage import Store, Tx
 from bot.storage.outbox import OutboxItem
 from bot.storage.tickets import Direction, Ticket
-from bot.ui import Screen
+from bot.ui import DELETE_BATCH, Screen
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +103,7 @@ def utf16_len(text: str) -> int:
 
 
 class Dispatcher:
-    def __init__(self, bot: Bot, store: Store, content: Content, group: int | None,
+    def __init__(self, bot: Bot, store: Store, content: Content, group: int,
                  category_labels: dict[str, str]) -> None:  # fmt: skip
         self.bot = bot
         self.store = store
@@ -252,7 +251,7 @@ class Dispatcher:
                 await self._user_blocked(tx, item)
             elif item.kind == "group_erase":
                 await self._erase_left_to_people(tx, item, failure)
-            elif item.ticket_id is not None and self.group is not None and not item.payload.get("notice"):
+            elif item.ticket_id is not None and not item.payload.get("notice"):
                 ticket = await tx.tickets.get(item.ticket_id)
                 if ticket is not None and not await tx.tickets.audited(ticket.id, "set aside", detail):
                     text = f"Ticket #{ticket.id}: {self._what_failed(item)} ({failure.reason.replace('_', ' ')})."
@@ -282,17 +281,15 @@ class Dispatcher:
             return
         await tx.tickets.set_fields(item.ticket_id, user_blocked=1)
         await tx.tickets.audit(item.ticket_id, None, "user blocked the bot")
-        if self.group is not None:
-            text = f"Ticket #{item.ticket_id}: the user has blocked the bot; messages cannot reach them."
-            await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True}, item.ticket_id)
-            await tx.outbox.add(self.group, "card_refresh", {}, item.ticket_id)
+        text = f"Ticket #{item.ticket_id}: the user has blocked the bot; messages cannot reach them."
+        await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True}, item.ticket_id)
+        await tx.outbox.add(self.group, "card_refresh", {}, item.ticket_id)
 
     async def _erase_left_to_people(self, tx: Tx, item: OutboxItem, failure: Failure) -> None:
         # No right to delete topics or messages, or they are older than Telegram allows: people must.
-        if self.group is not None:
-            text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
-                    f"({failure.reason.replace('_', ' ')}). Please delete them by hand.")  # fmt: skip
-            await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True})
+        text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
+                f"({failure.reason.replace('_', ' ')}). Please delete them by hand.")  # fmt: skip
+        await tx.outbox.add(self.group, "group_text", {"text": text, "notice": True})
 
     async def _stored_text(self, item: OutboxItem) -> After:
         """A copy Telegram refuses (the message is gone, or cannot be copied): its stored text instead."""
@@ -309,7 +306,6 @@ class Dispatcher:
             sent = await self.bot.send_message(chat_id, text, disable_notification=bool(item.payload.get("silent")))
             return _remember(chat_id, sent.message_id)
         # The user's message is gone (hidden): what was stored of it still reaches the operators.
-        assert self.group is not None  # noqa: S101 - group rows are only written with a group
         shown = text or f"({stored[0].kind if stored else 'message'})"
         thread, reply_to = self._place(ticket)
         relayed = await self.bot.send_message(self.group, f"(user, copy unavailable) {shown}",
@@ -351,7 +347,7 @@ class Dispatcher:
         return ticket
 
     async def _forum(self) -> bool:
-        if self._is_forum is None and self.group is not None:
+        if self._is_forum is None:
             chat = await self.bot.get_chat(self.group)
             self._is_forum = bool(chat.is_forum)
         return bool(self._is_forum)
@@ -361,7 +357,6 @@ class Dispatcher:
         message (or Telegram says so: `short`), a short card, and the words follow as a file."""
         ticket = await self._ticket(item)
         group = self.group
-        assert group is not None  # noqa: S101 - card rows are only written with a group
         if await self._forum() and ticket.thread_id is None:
             topic = await self.bot.create_forum_topic(group, topic_title(ticket))
             # Stored at once: if the card fails now, its retry goes into this topic, not a new one.
@@ -390,7 +385,6 @@ class Dispatcher:
     async def _transcript(self, item: OutboxItem) -> After:
         """The user's words in full, as a text file under a card too short to hold them."""
         ticket = await self._ticket(item)
-        assert self.group is not None  # noqa: S101
         async with self.store.read() as tx:
             messages = await tx.tickets.messages(ticket.id, "user")
         words = transcript(ticket, messages, self.content.rota.zone).encode("utf-8")
@@ -402,7 +396,6 @@ class Dispatcher:
 
     async def _card_refresh(self, item: OutboxItem, *, short: bool = False) -> None:
         ticket = await self._ticket(item)
-        assert self.group is not None  # noqa: S101
         if ticket.card_message_id is not None:
             screen = await self._card_screen(ticket)
             text = _short(screen) if short or not _fits(screen) else screen.text
@@ -423,7 +416,6 @@ class Dispatcher:
 
     async def _group_copy(self, item: OutboxItem) -> After:
         ticket = await self._ticket(item)
-        assert self.group is not None  # noqa: S101
         thread, reply_to = self._place(ticket)
         copied: MessageId = await self.bot.copy_message(
             self.group,
@@ -435,7 +427,6 @@ class Dispatcher:
         return _relayed(copied.message_id, ticket.id)
 
     async def _group_text(self, item: OutboxItem) -> After | None:
-        assert self.group is not None  # noqa: S101
         payload = item.payload
         # A ticket's row goes to its topic (or card); an answer to an operator where they wrote.
         thread, reply_to = (self._place(await self._ticket(item)) if item.ticket_id is not None
@@ -447,7 +438,6 @@ class Dispatcher:
 
     async def _group_erase(self, item: OutboxItem) -> After:
         """A forgotten or purged ticket leaves the group: its topic with everything in it, or its messages."""
-        assert self.group is not None  # noqa: S101
         if item.payload.get("thread_id") is not None:
             await self.bot.delete_forum_topic(self.group, item.payload["thread_id"])
         ids = item.payload.get("message_ids") or []
@@ -457,7 +447,6 @@ class Dispatcher:
 
     async def _erase_one_by_one(self, item: OutboxItem) -> After:
         """A Bot API without deleteMessages: the messages one at a time (a topic needs no batch)."""
-        assert self.group is not None  # noqa: S101
         for message_id in item.payload.get("message_ids") or []:
             try:
                 await self.bot.delete_message(self.group, message_id)

@@ -9,24 +9,16 @@ from telegram.constants import ChatType, ParseMode
 
 from bot.escalation.cards import LABELS
 from bot.escalation.judged import Judged
-from bot.escalation.service import REFUSAL, Escalation, GroupPlace, Incoming, OperatorAction
-from bot.guidance.handlers import stale_button
-from bot.guidance.screens import footer
-from bot.messaging import remember, session, show
-from bot.services import Context, services
+from bot.escalation.service import REFUSAL, GroupPlace, Incoming, OperatorAction
+from bot.messaging import remember, session, show, stale_button
+from bot.screens import footer
+from bot.services import Context
 from bot.storage.tickets import Label, Ticket
 from bot.storage.users import User
 from bot.ui import COUNTRY, OPERATOR, Screen
 
 log = logging.getLogger(__name__)
 
-AWAITING_TICKET = "ticket"
-
-
-def escalation(context: Context) -> Escalation:
-    found = services(context).escalation
-    assert found is not None  # noqa: S101 - built in post_init
-    return found
 
 
 def incoming(update: Update, message: Message) -> Incoming:
@@ -48,19 +40,15 @@ def message_kind(message: Message) -> str:
 async def talk(update: Update, context: Context) -> None:
     """ "Talk to a person" or /help: ask what happened; the next message opens a ticket (not this tap,
     so that idle taps never fill the operators' group with empty topics)."""
-    svc = services(context)
+    svc = context.svc
     user, t = await session(context, update)
-    t = t or svc.i18n[svc.content.languages.codes[0]]
     if update.callback_query is not None:
         await update.callback_query.answer()
-    async with svc.store.tx() as tx:
-        live = await tx.tickets.live_for_user(user.id)
-        if live is None:
-            await tx.users.update(user.chat_id, awaiting=AWAITING_TICKET)
+    live = await svc.escalation.ask_to_talk(user)
     text = (
         t.gettext("A person from the helpline is reading your messages. Write here.")
         if live
-        else (t.text(svc.content.escalation.talk_intro) + "\n\n" + escalation(context).danger_numbers(t, user.country))
+        else (t.text(svc.content.escalation.talk_intro) + "\n\n" + svc.escalation.danger_numbers(t, user.country))
     )
     await show(context, user.chat_id, Screen(text, footer(t, None)))
 
@@ -69,7 +57,7 @@ async def relay_or_open(update: Update, context: Context, user: User, *, urgent:
                         kind: str = "help", judged: Judged | None = None) -> Ticket | None:  # fmt: skip
     message = update.effective_message
     assert message is not None  # noqa: S101
-    return await escalation(context).open_ticket(user, incoming(update, message), update_id=update.update_id,
+    return await context.svc.escalation.open_ticket(user, incoming(update, message), update_id=update.update_id,
                                                  urgent=urgent, category=category, kind=kind,
                                                  judged=judged)  # fmt: skip
 
@@ -78,7 +66,7 @@ async def country_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
     user, _ = await session(context, update)
-    screen = await escalation(context).set_country(user, query.data.removeprefix(COUNTRY))
+    screen = await context.svc.escalation.set_country(user, query.data.removeprefix(COUNTRY))
     if screen is None:  # a country no longer in the content, or no language yet: an old button
         await stale_button(update, context)
         return
@@ -91,15 +79,9 @@ async def country_button(update: Update, context: Context) -> None:
 
 async def _ticket_here(context: Context, message: Message) -> Ticket | None:
     """The ticket a group message belongs to: its forum topic, or the card or relay it replies to."""
-    svc = services(context)
-    async with svc.store.read() as tx:
-        if message.is_topic_message and message.message_thread_id is not None:
-            found = await tx.tickets.by_thread(message.message_thread_id)
-            if found is not None:
-                return found
-        if message.reply_to_message is not None:
-            return await tx.tickets.by_group_message(message.reply_to_message.message_id)
-    return None
+    thread = message.message_thread_id if message.is_topic_message else None
+    reply = message.reply_to_message.message_id if message.reply_to_message is not None else None
+    return await context.svc.escalation.ticket_here(thread, reply)
 
 
 async def _ticket_and_rest(context: Context, message: Message) -> tuple[int | None, list[str]]:
@@ -121,7 +103,7 @@ async def answer_operator(context: Context, message: Message, text: str, *, html
     if message.chat.type == ChatType.PRIVATE:
         await message.reply_text(text, parse_mode=ParseMode.HTML if html else None)
     else:
-        await escalation(context).answer_in_group(text, _place(message), html=html)
+        await context.svc.escalation.answer_in_group(text, _place(message), html=html)
 
 
 def _operator(update: Update) -> int:
@@ -141,7 +123,7 @@ async def operator_command(update: Update, context: Context) -> None:
         await answer_operator(context, message, f"Which ticket? Use /{command} in its topic, as a reply to its "
                                                 f"card, or /{command} NUMBER.")  # fmt: skip
         return
-    esc = escalation(context)
+    esc = context.svc.escalation
     if command in ("claim", "close", "transfer"):
         action: OperatorAction = command  # type: ignore[assignment]
         label, label_category = _label(context, rest) if command == "close" else (None, None)
@@ -158,7 +140,7 @@ def _label(context: Context, rest: list[str]) -> tuple[Label | None, str | None]
     if not rest or rest[0].lower() not in LABELS:
         return None, None
     label: Label = rest.pop(0).lower()  # type: ignore[assignment]
-    categories = services(context).content.triage.categories
+    categories = context.svc.content.triage.categories
     category = rest.pop(0) if label == "wrongcat" and rest and rest[0] in categories else None
     return label, category
 
@@ -171,26 +153,26 @@ async def operator_button(update: Update, context: Context) -> None:
     action, _, number = query.data.removeprefix(OPERATOR).partition(":")
     label, _, number = number.rpartition(":") if action == "label" else ("", "", number)
     if action == "label" and label in LABELS and number.isdigit():  # Real danger / Not urgent / Wrong category
-        await query.answer((await escalation(context).label(int(number), query.from_user.id, label))[:200])  # type: ignore[arg-type]
+        await query.answer((await context.svc.escalation.label(int(number), query.from_user.id, label))[:200])  # type: ignore[arg-type]
         return
     if action not in ("claim", "close", "transfer") or not number.isdigit():
         await query.answer("This button is out of date.")
         return
-    reply = await escalation(context).act(int(number), query.from_user.id, action)  # type: ignore[arg-type]
+    reply = await context.svc.escalation.act(int(number), query.from_user.id, action)  # type: ignore[arg-type]
     await query.answer(reply[:200])
 
 
 async def queue(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101
-    await answer_operator(context, message, await escalation(context).queue())
+    await answer_operator(context, message, await context.svc.escalation.queue())
 
 
 async def on_call(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None  # noqa: S101
     going_on = message.text.lstrip("/").lower().startswith("oncall")
-    await answer_operator(context, message, await escalation(context).set_on_call(_operator(update), going_on))
+    await answer_operator(context, message, await context.svc.escalation.set_on_call(_operator(update), going_on))
 
 
 async def group_message(update: Update, context: Context) -> None:
@@ -203,7 +185,7 @@ async def group_message(update: Update, context: Context) -> None:
     if ticket.state == "closed":
         await answer_operator(context, message, f"Ticket #{ticket.id} is closed; the user will not get this.")
         return
-    await escalation(context).operator_message(ticket, _operator(update), incoming(update, message))
+    await context.svc.escalation.operator_message(ticket, _operator(update), incoming(update, message))
 
 
 # -- strangers: anyone else trying the operators' commands, buttons or topics -----------------------
@@ -215,13 +197,13 @@ async def refuse_command(update: Update, context: Context) -> None:
     message, sender = update.effective_message, update.effective_user
     assert message is not None and message.text is not None  # noqa: S101
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
-    esc = escalation(context)
+    esc = context.svc.escalation
     if message.chat.type != ChatType.PRIVATE:
         await esc.refuse(sender.id if sender else None, command, tell=_place(message))
         return
     await esc.refuse(sender.id if sender else None, command)
     sent = await message.reply_text(REFUSAL)
-    await remember(services(context), message.chat_id, sent.message_id)  # "Hide this chat" must find it too
+    await remember(context.svc, message.chat_id, sent.message_id)  # "Hide this chat" must find it too
 
 
 async def refuse_button(update: Update, context: Context) -> None:
@@ -230,7 +212,7 @@ async def refuse_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None  # noqa: S101
     await query.answer(REFUSAL, show_alert=True)
     action = query.data.removeprefix(OPERATOR).partition(":")[0]
-    await escalation(context).refuse(query.from_user.id, action)
+    await context.svc.escalation.refuse(query.from_user.id, action)
 
 
 async def stranger_message(update: Update, context: Context) -> None:
@@ -240,8 +222,8 @@ async def stranger_message(update: Update, context: Context) -> None:
         return
     ticket = await _ticket_here(context, message)
     if ticket is not None:
-        await escalation(context).refuse(message.from_user.id, "answer", ticket.id)
+        await context.svc.escalation.refuse(message.from_user.id, "answer", ticket.id)
 
 
 async def ladder_job(context: Context) -> None:
-    await escalation(context).ladder()
+    await context.svc.escalation.ladder()

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot import screens
 from bot.clock import Clock
 from bot.content.bundle import Content
 from bot.escalation.cards import LABELS, new_pseudonym, queue_text
 from bot.escalation.confirm import Confirms
 from bot.escalation.judged import Judged
-from bot.guidance import screens
-from bot.guidance.screens import footer
 from bot.i18n.catalogs import I18n, Translator
-from bot.settings import Settings
+from bot.screens import footer
+from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError
 from bot.storage import Store, Tx
 from bot.storage.confirms import Answer
 from bot.storage.tickets import Label, Ticket
@@ -34,6 +34,7 @@ OperatorAction = Literal["claim", "close", "transfer"]
 REFUSAL = "Only the helpline's operators can do this."
 REFUSAL_EVERY = dt.timedelta(minutes=1)  # a stranger's commands in the group are answered this seldom
 MAX_REFUSED = 1_000  # strangers remembered before those refused over a minute ago are forgotten
+AWAITING_TICKET = "ticket"  # the user asked to talk: their next message opens a ticket
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ class Escalation:
         self.i18n = i18n
         self.settings = settings
         self.clock = clock
-        self.group = settings.operator_chat_id
+        if settings.operator_chat_id is None:  # `helpline run` refuses to start without it
+            raise SettingsError(OPERATOR_CHAT_MISSING)
+        self.group: int = settings.operator_chat_id
         self.wake: Callable[[], None] = lambda: None  # the dispatcher sets this to be told of new rows
         self.confirms = Confirms(self)
         self._refused: dict[int | None, dt.datetime] = {}  # stranger → when last told in the group
@@ -120,8 +123,7 @@ class Escalation:
         on_duty = await self._on_duty(tx)
         if not quiet:
             await self._to_user(tx, user, ack or self.first_answer(t, user.country, bool(on_duty)), ticket.id)
-        if self.group is not None:
-            await tx.outbox.add(self.group, "card", {}, ticket.id)
+        await tx.outbox.add(self.group, "card", {}, ticket.id)
         for operator in sorted(on_duty):
             await self._ping(tx, operator, ticket, "New")
         return ticket
@@ -149,10 +151,9 @@ class Escalation:
             await tx.tickets.requeue(ticket.id)
         await tx.tickets.audit(ticket.id, None, "raised to urgent", category)
         ticket = await tx.tickets.get(ticket.id) or ticket
-        if self.group is not None:
-            text = (f"🆘 Ticket #{ticket.id} is now URGENT ({ticket.category or ticket.kind}): "
-                    f"the user's last message signals danger.")  # fmt: skip
-            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        text = (f"🆘 Ticket #{ticket.id} is now URGENT ({ticket.category or ticket.kind}): "
+                f"the user's last message signals danger.")  # fmt: skip
+        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
         await self._refresh(tx, ticket.id)
         on_duty = await self._on_duty(tx)
         pinged = on_duty | ({ticket.operator_id} if ticket.state == "claimed" and ticket.operator_id else set())
@@ -165,9 +166,8 @@ class Escalation:
     async def _user_message(self, tx: Tx, ticket: Ticket, incoming: Incoming) -> None:
         await tx.tickets.add_message(ticket.id, "user", incoming.kind, incoming.text,
                                      chat_id=incoming.chat_id, message_id=incoming.message_id)  # fmt: skip
-        if self.group is not None:
-            payload = {"from_chat_id": incoming.chat_id, "message_id": incoming.message_id}
-            await tx.outbox.add(self.group, "group_copy", payload, ticket.id)
+        payload = {"from_chat_id": incoming.chat_id, "message_id": incoming.message_id}
+        await tx.outbox.add(self.group, "group_copy", payload, ticket.id)
 
     async def set_country(self, user: User, country: str) -> Screen | None:
         """The user said where they are: store it, and show that country's emergency numbers."""
@@ -178,8 +178,7 @@ class Escalation:
             ticket = await tx.tickets.live_for_user(user.id)
             if ticket is not None:
                 await tx.tickets.set_fields(ticket.id, country=country)
-                if self.group is not None:
-                    await tx.outbox.add(self.group, "card_refresh", {}, ticket.id)
+                await tx.outbox.add(self.group, "card_refresh", {}, ticket.id)
         self.wake()
         t = self.i18n[user.lang]
         return Screen(self.danger_numbers(t, country), footer(t, None))
@@ -187,11 +186,11 @@ class Escalation:
     # -- what the user reads ------------------------------------------------------------------------
 
     def danger_numbers(self, t: Translator, country: str | None) -> str:
-        """If in danger now, whom to call (bot.guidance.screens.danger_block)."""
+        """If in danger now, whom to call (bot.screens.danger_block)."""
         return screens.danger_block(self.content, t, country)
 
     def first_answer(self, t: Translator, country: str | None, anyone_on_duty: bool) -> Screen:
-        """The answer to an urgent message (bot.guidance.screens.urgent_answer): out of hours, numbers first."""
+        """The answer to an urgent message (bot.screens.urgent_answer): out of hours, numbers first."""
         return screens.urgent_answer(self.content, t, country, anyone_on_duty, self.clock.now())
 
     async def _to_user(self, tx: Tx, user: User, screen: Screen, ticket_id: int | None) -> None:
@@ -222,6 +221,27 @@ class Escalation:
         if tell is not None:
             self.wake()
 
+    async def live_ticket(self, user: User) -> Ticket | None:
+        async with self.store.read() as tx:
+            return await tx.tickets.live_for_user(user.id)
+
+    async def ask_to_talk(self, user: User) -> Ticket | None:
+        """ "Talk to a person": the user's live ticket, or None, and then their next message opens one."""
+        async with self.store.tx() as tx:
+            live = await tx.tickets.live_for_user(user.id)
+            if live is None:
+                await tx.users.update(user.chat_id, awaiting=AWAITING_TICKET)
+        return live
+
+    async def ticket_here(self, thread_id: int | None, reply_to: int | None) -> Ticket | None:
+        """The ticket a group message belongs to: its forum topic, or the card or relay it replies to."""
+        async with self.store.read() as tx:
+            if thread_id is not None:
+                found = await tx.tickets.by_thread(thread_id)
+                if found is not None:
+                    return found
+            return await tx.tickets.by_group_message(reply_to) if reply_to is not None else None
+
     async def answer_in_group(self, text: str, place: GroupPlace, *, html: bool = False) -> None:
         """An answer to an operator in the group: through the outbox, in order with everything else there,
         so that no handler waits for the group's sending budget."""
@@ -230,8 +250,6 @@ class Escalation:
         self.wake()
 
     async def _to_group(self, tx: Tx, text: str, place: GroupPlace, *, html: bool = False) -> None:
-        if self.group is None:
-            return
         payload = {"text": text, "thread_id": place.thread_id, "reply_to": place.reply_to}
         await tx.outbox.add(self.group, "group_text", payload | ({"parse_mode": "HTML"} if html else {}))
 
@@ -308,8 +326,7 @@ class Escalation:
         notes = await tx.tickets.messages(ticket.id, "note")
         summary = "\n".join(f"• {note.text}" for note in notes if note.text) or "(no notes)"
         text = f"Ticket #{ticket.id} was handed over by operator {operator_id}. Notes so far:\n{summary}"
-        if self.group is not None:
-            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
         for operator in sorted(await self._on_duty(tx) - {operator_id}):
             await self._ping(tx, operator, ticket, "Handed over")
         return f"Ticket #{ticket.id} is back in the queue."
@@ -335,6 +352,8 @@ class Escalation:
         answer = self.content.canned.answers.get(key)
         if answer is None:
             keys = ", ".join(sorted(self.content.canned.answers))
+            if not key:
+                return f"Which answer? Write /say KEY, KEY one of: {keys}"
             return f"No answer called {key!r}. Answers: {keys}"
         async with self.store.tx() as tx:
             ticket = await tx.tickets.get(ticket_id)
@@ -376,8 +395,7 @@ class Escalation:
 
     async def _refresh(self, tx: Tx, ticket_id: int) -> None:
         """The card's buttons and the topic's title follow the ticket's state."""
-        if self.group is not None:
-            await tx.outbox.add(self.group, "card_refresh", {}, ticket_id)
+        await tx.outbox.add(self.group, "card_refresh", {}, ticket_id)
 
     # -- the clock's side -----------------------------------------------------------------------------
 
@@ -398,19 +416,17 @@ class Escalation:
                 elif tx.now - (ticket.last_operator_at or ticket.claimed_at or tx.now) >= silence:
                     await tx.tickets.unclaim(ticket.id)
                     await tx.tickets.audit(ticket.id, None, "returned", "no answer")
-                    if self.group is not None:
-                        text = (f"Ticket #{ticket.id} is back in the queue: no answer for "
-                                f"{self.settings.claimed_silence_minutes} min. /claim {ticket.id}")  # fmt: skip
-                        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+                    text = (f"Ticket #{ticket.id} is back in the queue: no answer for "
+                            f"{self.settings.claimed_silence_minutes} min. /claim {ticket.id}")  # fmt: skip
+                    await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
                     await self._refresh(tx, ticket.id)
         self.wake()
 
     async def _announce(self, tx: Tx, ticket: Ticket, step: int, minutes: int) -> None:
         last = step == len(self.settings.unclaimed_minutes)
-        if self.group is not None:
-            who = "every operator" if last else "on-call operators"
-            text = f"⏰ Ticket #{ticket.id} has waited {minutes} min. Pinging {who}. /claim {ticket.id}"
-            await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
+        who = "every operator" if last else "on-call operators"
+        text = f"⏰ Ticket #{ticket.id} has waited {minutes} min. Pinging {who}. /claim {ticket.id}"
+        await tx.outbox.add(self.group, "group_text", {"text": text}, ticket.id)
         pinged = set(self.settings.operator_ids) if last else await self._on_duty(tx)
         for operator in sorted(pinged):
             await self._ping(tx, operator, ticket, f"Still waiting ({minutes} min):")

@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.content.triage import TriageRules
 from bot.judgement.model import Judgement
-from bot.text.detect import detect_language
+from bot.text.detect import guess_language
 from bot.text.normalize import tokenize
 
 Band = Literal["ticket", "confirm", "none"]  # open a ticket now; ask "are you in danger now?"; nothing
@@ -33,6 +33,7 @@ class TriageResult:
     score: float = 0.0  # 0–1: how sure the judgement is that the person is in danger now
     # The model's strongest words, quoted from the original text (function words left out), for the card.
     evidence: tuple[str, ...] = ()
+    lang_sure: bool = False  # `lang` was read from the text surely enough to speak it without asking
 
 
 class Triage:
@@ -54,7 +55,8 @@ class Triage:
     def classify(self, text: str, lang_hint: str | None = None) -> TriageResult:
         tokens = tokenize(text)
         hits = self._matcher.scan_tokens(text, tokens)
-        lang = detect_language(text, tokens)
+        guess = guess_language(text, tokens)
+        lang, sure = guess.lang, guess.sure
         category: str | None = None
         matched: str | None = None
         if hits:
@@ -66,9 +68,9 @@ class Triage:
         if self.model is None:
             band: Band = "ticket" if hits else "none"
             return TriageResult(urgent=bool(hits), category=category, lang=lang, matched=matched, band=band,
-                                score=1.0 if hits else 0.0)  # fmt: skip
+                                score=1.0 if hits else 0.0, lang_sure=sure)  # fmt: skip
         if not tokens:
-            return TriageResult(urgent=False, category=None, lang=lang, matched=None)
+            return TriageResult(urgent=False, category=None, lang=lang, matched=None, lang_sure=sure)
         judged = self.model.urgency_of(text, tokens)
         score = judged.score
         if score >= self._ticket or (hits and score >= self._rule_ticket):
@@ -78,9 +80,11 @@ class Triage:
         else:
             band = "none"
         if band == "none":
-            return TriageResult(urgent=False, category=None, lang=lang, matched=None, score=round(score, 3))
+            return TriageResult(urgent=False, category=None, lang=lang, matched=None, score=round(score, 3),
+                                lang_sure=sure)  # fmt: skip
         return TriageResult(urgent=band == "ticket", category=category or judged.category, lang=lang, matched=matched,
-                            band=band, score=round(score, 3), evidence=self.model.evidence(text, tokens))  # fmt: skip
+                            band=band, score=round(score, 3), evidence=self.model.evidence(text, tokens),
+                            lang_sure=sure)  # fmt: skip
 
 
 def triage_lines(lines: Iterable[str], triage: Triage) -> Iterator[dict[str, object]]:

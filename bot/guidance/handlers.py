@@ -1,4 +1,4 @@
-"""Telegram handlers for the menus: thin, the screens themselves come from bot.guidance.screens."""
+"""Telegram handlers for the menus: thin, the screens themselves come from bot.guidance.screens and bot.screens."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import re
 
 from telegram import MaybeInaccessibleMessage, Message, Update
 
-from bot.guidance import screens
+from bot import screens as shared
+from bot.guidance import screens, service
 from bot.i18n.catalogs import Translator
-from bot.messaging import session, show
-from bot.services import Context, Services, services
+from bot.messaging import session, show, stale_button
+from bot.services import Context, Services
 from bot.ui import LANGUAGE, SCREEN
-
-DIRECT = "direct"  # the source of a start without a leaflet
 
 
 def parse_payload(payload: str, codes: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -24,58 +23,48 @@ def parse_payload(payload: str, codes: tuple[str, ...]) -> tuple[str | None, str
 
 
 async def start(update: Update, context: Context) -> None:
-    svc = services(context)
+    svc = context.svc
     message = update.effective_message
     assert message is not None  # noqa: S101 - CommandHandler only passes messages
     payload = context.args[0] if context.args else ""
     lang, source = parse_payload(payload, svc.content.languages.codes)
-    user, t = await session(context, update)
-    if lang is None and t is None:
-        sender = update.effective_user
-        guessed = svc.content.languages.from_telegram(sender.language_code if sender else None)
-        lang = guessed.code if guessed else None
-    async with svc.store.tx() as tx:
-        if lang is not None:
-            await tx.users.update(message.chat_id, lang=lang)
-        if source is not None:
-            await tx.users.update(message.chat_id, source=source)
-        # Counted per source, language and day only: never linked to the user.
-        await tx.stats.count_start(source or DIRECT, lang or user.lang or "unknown")
-    t = svc.i18n.get(lang) or t
-    if t is None:
-        await show(context, message.chat_id, screens.language_picker(svc.translators()))
+    user, _ = await session(context, update)  # takes the phone's language when none is chosen
+    chosen = svc.i18n.get(user.lang)
+    await service.started(svc.store, message.chat_id, lang, source, user.lang)
+    chosen = svc.i18n.get(lang) or chosen
+    if chosen is None:
+        await show(context, message.chat_id, shared.language_picker(svc.translators()))
         return
-    await show(context, message.chat_id, screens.main_menu(svc.content, t))
+    await show(context, message.chat_id, shared.main_menu(svc.content, chosen))
 
 
 async def language(update: Update, context: Context) -> None:
-    svc = services(context)
+    svc = context.svc
     message = update.effective_message
     assert message is not None  # noqa: S101
-    await show(context, message.chat_id, screens.language_picker(svc.translators()))
+    await show(context, message.chat_id, shared.language_picker(svc.translators()))
 
 
 async def menu_button(update: Update, context: Context) -> None:
     """Main menu, language picker, a language, or a guidance screen."""
     query = update.callback_query
     assert query is not None and query.message is not None and query.data is not None  # noqa: S101
-    svc = services(context)
+    svc = context.svc
     chat_id = query.message.chat.id
-    _, t = await session(context, update)
+    user, t = await session(context, update)
     data = query.data
     if data.startswith(LANGUAGE):
         chosen = svc.i18n.get(data.removeprefix(LANGUAGE))
         if chosen is None:
             await stale_button(update, context)
             return
-        async with svc.store.tx() as tx:
-            await tx.users.update(chat_id, lang=chosen.code)
+        await service.choose_language(svc.store, chat_id, chosen.code)
         await query.answer()
-        await show(context, chat_id, screens.main_menu(svc.content, chosen), edit=_editable(query.message))
+        await show(context, chat_id, shared.main_menu(svc.content, chosen), edit=_editable(query.message))
         return
-    if data == "lp" or t is None:
+    if data == "lp" or svc.i18n.get(user.lang) is None:
         await query.answer()
-        await show(context, chat_id, screens.language_picker(svc.translators()), edit=_editable(query.message))
+        await show(context, chat_id, shared.language_picker(svc.translators()), edit=_editable(query.message))
         return
     if data.startswith(SCREEN):
         target, _, came_from = data.removeprefix(SCREEN).partition(":")
@@ -87,25 +76,11 @@ async def menu_button(update: Update, context: Context) -> None:
         await show(context, chat_id, page, edit=_editable(query.message))
         return
     await query.answer()
-    await show(context, chat_id, screens.main_menu(svc.content, t), edit=_editable(query.message))
+    await show(context, chat_id, shared.main_menu(svc.content, t), edit=_editable(query.message))
 
 
 def _editable(message: MaybeInaccessibleMessage) -> Message | None:
     return message if isinstance(message, Message) else None
-
-
-async def stale_button(update: Update, context: Context) -> None:
-    """An old button (from before a restart or a content change): say so, and show the main menu."""
-    query = update.callback_query
-    assert query is not None  # noqa: S101
-    svc = services(context)
-    _, t = await session(context, update)
-    t = t or svc.i18n[svc.content.languages.codes[0]]
-    await query.answer(t.gettext("This menu has changed."))
-    chat = update.effective_chat
-    if chat is not None and chat.type == "private":
-        notice = t.gettext("This menu has changed. Here is the main menu.")
-        await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice))
 
 
 async def not_understood(update: Update, context: Context, t: Translator, svc: Services, *, silent: bool) -> None:
@@ -113,4 +88,4 @@ async def not_understood(update: Update, context: Context, t: Translator, svc: S
     chat = update.effective_chat
     assert chat is not None  # noqa: S101
     notice = t.gettext("I did not understand. To write to a person, press “Talk to a person”.")
-    await show(context, chat.id, screens.main_menu(svc.content, t, notice=notice), silent=silent)
+    await show(context, chat.id, shared.main_menu(svc.content, t, notice=notice), silent=silent)

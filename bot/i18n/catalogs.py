@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -22,12 +21,11 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from bot.content.text import Localized
+from bot.common import Localized
 from bot.i18n.languages import Language, Languages
-from bot.i18n.transliterate import latin_to_cyrillic
+from bot.i18n.transliterate import TRANSLITERATIONS
 
 DOMAIN = "messages"
-TRANSLITERATIONS: Mapping[str, Callable[[str], str]] = {"uz_latn_to_cyrl": lru_cache(maxsize=8192)(latin_to_cyrillic)}
 
 
 def catalog_path(locales_dir: Path, locale: str) -> Path:

@@ -20,9 +20,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileParser
 
+from bot.common import Localized, Problem
 from bot.content.glossary import Glossary
-from bot.content.problems import Problem
-from bot.content.text import Localized
 from bot.i18n.catalogs import DOMAIN, catalog_path
 from bot.i18n.languages import Language, Languages
 

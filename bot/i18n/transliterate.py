@@ -35,9 +35,10 @@ a 2,000-character text takes about half a millisecond.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 
-__all__ = ["cyrillic_to_latin", "latin_to_cyrillic"]
+__all__ = ["TRANSLITERATIONS", "cyrillic_to_latin", "latin_to_cyrillic"]
 
 # Every character people use for the oʻ/gʻ mark and the tutuq belgisi.
 _APOSTROPHES = "ʻʼ‘’'`´"
@@ -348,3 +349,8 @@ def latin_to_cyrillic(text: str) -> str:
 def cyrillic_to_latin(text: str) -> str:
     """Official Uzbek Latin for a text in Uzbek Cyrillic (used to normalise what users type)."""
     return _CYRILLIC_TOKEN.sub(_cyrillic_token, text)
+
+
+# A language's `transliteration` (languages.yaml) names its function here. The same few interface strings
+# and content texts are converted again and again: they are remembered.
+TRANSLITERATIONS: Mapping[str, Callable[[str], str]] = {"uz_latn_to_cyrl": lru_cache(maxsize=8192)(latin_to_cyrillic)}

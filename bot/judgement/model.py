@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.content.problems import ContentError, Problem
+from bot.common import ContentError, Problem
 from bot.judgement.features import PAIR, WORD, cues, sentences, word_grams
 from bot.text.normalize import Token, tokenize
 

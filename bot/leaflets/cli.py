@@ -25,8 +25,9 @@ def translator(code: str) -> Translator:
     from babel import Locale
     from babel.support import Translations
 
-    from bot.i18n.catalogs import TRANSLITERATIONS, I18n, Translator
+    from bot.i18n.catalogs import I18n, Translator
     from bot.i18n.languages import load_languages
+    from bot.i18n.transliterate import TRANSLITERATIONS
     from bot.paths import LOCALES_DIR
 
     languages = load_languages()

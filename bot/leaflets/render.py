@@ -22,9 +22,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer
 
+from bot.common import Localized
 from bot.content.contacts import Contacts
 from bot.content.leaflet import LeafletContent
-from bot.content.text import Localized
 from bot.i18n.catalogs import Translator
 from bot.leaflets.links import DeepLink, qr_code
 
@@ -140,7 +140,8 @@ class QRFlowable(Flowable):  # type: ignore[misc]
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=11, textColor=INK, alignment=TA_LEFT)
+    base = ParagraphStyle("base", fontName=FONT, bulletFontName=FONT, fontSize=8.5, leading=11, textColor=INK,
+                          alignment=TA_LEFT)  # bullets too: the default is Helvetica, never embedded
     return {
         "title": ParagraphStyle(
             "title", base, fontName=FONT_BOLD, fontSize=19, leading=23, alignment=TA_CENTER, textColor=ACCENT
@@ -214,7 +215,9 @@ def render_leaflet(texts: LeafletTexts, link: DeepLink, out: Path, *, sheet: boo
     register_fonts()
     out.parent.mkdir(parents=True, exist_ok=True)
     page = A4 if sheet else A6
-    canvas = Canvas(str(out), pagesize=page, invariant=True, pageCompression=1)
+    # The shipped DejaVu from the first mark on: left to its default, the canvas names Helvetica, which is
+    # never embedded and prints with whatever font the printer substitutes.
+    canvas = Canvas(str(out), pagesize=page, invariant=True, pageCompression=1, initialFontName=FONT)
     # Neutral metadata too: a file on a phone can be looked at.
     canvas.setTitle(texts.title)
     canvas.setAuthor("")

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar, cast
 
 import phonenumbers
 from pydantic import BaseModel
 
-from bot.content.offers import MONEY_MASK, Wages
+from bot.content.offers import Wages
 from bot.text.matcher import PhraseMatcher
+from bot.text.money import Span, money_spans
 from bot.text.normalize import skeleton
 
+T = TypeVar("T")
 REGIONS = ("KZ", "UZ", "RU", "KG", "TJ", "AE", "TR", "KR")
 
 
@@ -24,22 +28,6 @@ def _fewest_digits(region: str) -> int:
 
 _SHORTEST = {region: _fewest_digits(region) for region in REGIONS}
 
-# Currency signs and codes known without content, so rule examples can be masked before content is loaded.
-_SYMBOLS = "$€₽₸£₩₺"
-_CODES = (
-    r"usd|eur|aed|rub|kzt|uzs|try|krw|tl|у\.?е\.?|доллар\w*|доллор\w*|долл\.?|dollar\w*|евро|yevro|evro|euro"
-    r"|руб\w*|₽|rubl\w*|рубл\w*|тг|тенге|теңге|tenge|сум\w*|сўм\w*|so['ʻʼ‘’`]?m\w*|sum\b|лир\w*|lira\w*"
-    r"|вон\w*|von\w*|won|дирх\w*|dirham\w*|manat\w*|сомони|somoni|сом\b|som\b"
-)
-_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?"
-_MULT = r"тыс\w*\.?|ming|мың|минг|k|к|млн\.?|mln\.?|million\w*|миллион\w*|mlrd"
-_AMOUNT = re.compile(
-    rf"(?<![\w+])(?:(?P<pre>[{_SYMBOLS}]|\b(?:usd|eur|aed)\b)\s?)?"
-    rf"(?P<num>{_NUMBER})(?:\s?(?P<mult>{_MULT})(?![^\W\d_]))?"
-    rf"(?:\s?(?P<post>[{_SYMBOLS}]|(?:{_CODES})(?![^\W\d_])))?",
-    re.IGNORECASE,
-)
-_RANGE_BEFORE = re.compile(rf"({_NUMBER})\s?(?:{_MULT})?\s?[-–—]\s?$", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z][A-Za-z0-9_]{3,31})\b")
 _LINK = re.compile(r"\b(?:https?://\S+|(?:t\.me|wa\.me|telegram\.me|instagram\.com|vk\.com)/\S+)", re.IGNORECASE)
 
@@ -82,33 +70,6 @@ def _parse_number(raw: str) -> float | None:
         return None
 
 
-def money_spans(text: str) -> list[tuple[int, int, re.Match[str]]]:
-    """Amounts written with a currency: where they stand."""
-    spans = []
-    for match in _AMOUNT.finditer(text):
-        if not (match.group("pre") or match.group("post")):
-            continue
-        spans.append((match.start(), match.end(), match))
-    return spans
-
-
-def mask_money(text: str, spans: list[tuple[int, int, re.Match[str]]] | None = None) -> str:
-    """The text with each amount of money overwritten by a stand-in word of the same length (rules say <money>).
-
-    spans: the text's `money_spans`, when the caller has them already.
-    """
-    spans = money_spans(text) if spans is None else spans
-    if not spans:
-        return text
-    parts, last = [], 0
-    for start, end, _ in spans:
-        parts.append(text[last:start])
-        parts.append((MONEY_MASK * (end - start))[: end - start])
-        last = end
-    parts.append(text[last:])
-    return "".join(parts)
-
-
 @lru_cache(maxsize=256)
 def _fold_prefixes(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(skeleton(word) for word in words if skeleton(word))
@@ -117,19 +78,19 @@ def _fold_prefixes(words: tuple[str, ...]) -> tuple[str, ...]:
 _MEMO: dict[tuple[int, str, str], object] = {}  # (id of the wages table, kind, words) → reading
 
 
-def _memo(wages: Wages, kind: str, key: str, compute):  # offers repeat the same few currency words
+def _memo(wages: Wages, kind: str, key: str, compute: Callable[[], T]) -> T:  # offers repeat the same few words
     slot = (id(wages), kind, key)
     if slot not in _MEMO:
         if len(_MEMO) > 4096:
             _MEMO.clear()
         _MEMO[slot] = compute()
-    return _MEMO[slot]
+    return cast(T, _MEMO[slot])
 
 
 def _currency(token: str | None, wages: Wages) -> str | None:
     if not token:
         return None
-    return _memo(wages, "currency", token, lambda: _read_currency(token, wages))  # type: ignore[return-value]
+    return _memo(wages, "currency", token, lambda: _read_currency(token, wages))
 
 
 def _read_currency(token: str, wages: Wages) -> str | None:
@@ -147,7 +108,7 @@ def _read_currency(token: str, wages: Wages) -> str | None:
 def _multiplier(token: str | None, wages: Wages) -> float:
     if not token:
         return 1.0
-    return _memo(wages, "multiplier", token, lambda: _read_multiplier(token, wages))  # type: ignore[return-value]
+    return _memo(wages, "multiplier", token, lambda: _read_multiplier(token, wages))
 
 
 def _read_multiplier(token: str, wages: Wages) -> float:
@@ -160,7 +121,7 @@ def _read_multiplier(token: str, wages: Wages) -> float:
 
 def _per_month(text: str, end: int, wages: Wages) -> float:
     following = text[end : end + 30]
-    return _memo(wages, "period", following, lambda: _read_period(following, wages))  # type: ignore[return-value]
+    return _memo(wages, "period", following, lambda: _read_period(following, wages))
 
 
 def _read_period(following: str, wages: Wages) -> float:
@@ -171,7 +132,7 @@ def _read_period(following: str, wages: Wages) -> float:
     return 1.0
 
 
-def amounts(text: str, wages: Wages, spans: list[tuple[int, int, re.Match[str]]] | None = None) -> list[Amount]:
+def amounts(text: str, wages: Wages, spans: list[Span] | None = None) -> list[Amount]:
     found = []
     for start, end, match in money_spans(text) if spans is None else spans:
         value = _parse_number(match.group("num"))
@@ -213,7 +174,7 @@ def extract(
     text: str,
     wages: Wages,
     places: list[str] | None = None,
-    spans: list[tuple[int, int, re.Match[str]]] | None = None,
+    spans: list[Span] | None = None,
 ) -> Facts:
     """Every fact the scanner reads from an offer.
 

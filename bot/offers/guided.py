@@ -1,7 +1,7 @@
 """The guided check: yes / no / not sure questions, one a screen, as a state that survives restarts.
 
 Pure functions over a small pydantic state; the handlers store `state.model_dump_json()` and read it back
-with `GuidedState.model_validate_json`. Going back drops the last answer; quitting keeps the answers given.
+with `GuidedState.model_validate_json`. Going back drops the last answer; quitting forgets the state.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ class GuidedState(BaseModel):
     # Fingerprint of the question ids: answers stored against other questions are not reused.
     questions: str = ""
     answers: list[AnswerValue] = Field(default_factory=list)
-    quit: bool = False
 
     @property
     def index(self) -> int:
@@ -48,36 +47,27 @@ def resume(state: GuidedState, questions: OfferQuestions) -> GuidedState:
 
 
 def answer(state: GuidedState, value: AnswerValue, questions: OfferQuestions | None = None) -> GuidedState:
-    """Record the answer to the question on screen and move on (no-op once done or quit)."""
+    """Record the answer to the question on screen and move on (no-op once done)."""
     if value not in ("yes", "no", "unsure"):
         raise ValueError(f"answer must be yes, no or unsure, not {value!r}")
-    if state.quit or (questions is not None and is_done(state, questions)):
+    if questions is not None and is_done(state, questions):
         return state
     return state.model_copy(update={"answers": [*state.answers, value]})
 
 
 def back(state: GuidedState) -> GuidedState:
     """One question back: the last answer is taken away (at the first question nothing changes)."""
-    return state.model_copy(update={"answers": state.answers[:-1], "quit": False})
-
-
-def quit_check(state: GuidedState) -> GuidedState:
-    return state.model_copy(update={"quit": True})
+    return state.model_copy(update={"answers": state.answers[:-1]})
 
 
 def current_question(state: GuidedState, questions: OfferQuestions) -> Question | None:
-    if state.quit or state.index >= len(questions.questions):
+    if state.index >= len(questions.questions):
         return None
     return questions.questions[state.index]
 
 
 def is_done(state: GuidedState, questions: OfferQuestions) -> bool:
     return state.index >= len(questions.questions)
-
-
-def progress(state: GuidedState, questions: OfferQuestions, lang: str) -> str:
-    template = questions.progress.get(lang) or "{n}/{total}"
-    return template.format(n=min(state.index + 1, len(questions.questions)), total=len(questions.questions))
 
 
 def result(state: GuidedState, content: OffersContent, lang: str | None = None) -> Assessment:

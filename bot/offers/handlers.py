@@ -1,4 +1,5 @@
-"""Telegram handlers of the job-offer checker: thin; the logic is in guided.py, scan.py and report.py.
+"""Telegram handlers of the job-offer checker: thin; the work is in service.py (over the store), guided.py,
+scan.py and report.py, the screens in screens.py.
 
 Callback data: o:menu, o:guided, o:paste, o:back, o:quit, o:report, o:more, and o:a:<question id>:<yes|no|unsure>
 (the question id makes an old button from before a restart or a content change recognisable).
@@ -11,76 +12,22 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot.escalation import handlers as escalation
 from bot.escalation.service import Incoming
-from bot.guidance.screens import footer, main_menu
 from bot.i18n.catalogs import Translator
 from bot.messaging import session, show
-from bot.offers import guided
-from bot.offers.report import render_pages
-from bot.services import Context, Services, services
+from bot.offers import guided, service
+from bot.offers import screens as offer_screens
+from bot.offers.service import AWAITING_OFFER
+from bot.screens import footer, main_menu
+from bot.services import Context, Services
 from bot.storage.users import User
-from bot.ui import HIDE, OFFER, TALK, Button, Screen
+from bot.ui import OFFER, Screen
 
 log = logging.getLogger(__name__)
 
-AWAITING_OFFER = "offer"
 LAST_OFFER = "last_offer"  # kept in memory only, for "Report this recruiter"; never stored
 MORE_PAGES = "more_pages"  # the result's later pages, in memory only, for "More"
 PASTED_OFFER_CHARS = 200  # a text this long with no other meaning is taken for a pasted offer
-MAX_MESSAGE = 4096
-
-
-def _menu(t: Translator) -> Screen:
-    rows = [
-        [Button(t.gettext("Answer questions about the offer"), OFFER + "guided")],
-        [Button(t.gettext("Send me the offer's text"), OFFER + "paste")],
-        *footer(t, None),
-    ]
-    text = t.gettext("Check a job offer before you say yes. Answer a few questions, or send me the offer: "
-                     "forward the message or paste its text.")  # fmt: skip
-    return Screen(text, rows)
-
-
-def _question_screen(svc: Services, t: Translator, state: guided.GuidedState) -> Screen | None:
-    questions = svc.content.offer_questions
-    question = guided.current_question(state, questions)
-    if question is None:
-        return None
-    text = f"{t.text(questions.progress).format(n=state.index + 1, total=len(questions.questions))}\n\n" \
-           f"{t.text(question.text)}"  # fmt: skip
-    if state.index == 0:
-        text = f"{t.text(questions.intro)}\n\n{text}"
-    answer = f"{OFFER}a:{question.id}:"
-    rows = [
-        [Button(t.text(questions.answer_yes), answer + "yes"), Button(t.text(questions.answer_no), answer + "no")],
-        [Button(t.text(questions.answer_unsure), answer + "unsure")],
-        [Button(t.text(questions.back), OFFER + "back"), Button(t.text(questions.quit), OFFER + "quit")],
-        [Button(t.gettext("Hide this chat"), HIDE)],
-    ]
-    return Screen(text, rows)
-
-
-def _result_screens(svc: Services, t: Translator, assessment: guided.Assessment, *, scanned: bool) -> list[Screen]:
-    """The result, a phone screen a page: the strongest signs first, the rest behind "More"."""
-    pages = render_pages(assessment, svc.content.offers, t.language.source)
-    if t.transliterate is not None:
-        pages = [t.transliterate(page) for page in pages]
-    if assessment.flags:
-        # CLDR's plural rules through Babel: Russian has three forms, Kazakh and Uzbek two.
-        count = t.ngettext("{count} warning sign found", "{count} warning signs found", len(assessment.flags))
-        head, _, rest = pages[0].partition("\n")
-        pages[0] = f"{head}\n{count}\n{rest}"
-    rows: list[list[Button]] = []
-    if assessment.talk_to_person:
-        rows.append([Button(t.gettext("Talk to a person"), TALK)])
-    if scanned:
-        rows.append([Button(t.gettext("Report this recruiter"), OFFER + "report")])
-    rows.append([Button(t.gettext("Check another offer"), OFFER + "menu")])
-    rows += footer(t, None)
-    more = [Button(t.gettext("More"), OFFER + "more")]
-    return [Screen(page[:MAX_MESSAGE], ([more] if index < len(pages) - 1 else []) + rows)
-            for index, page in enumerate(pages)]  # fmt: skip
 
 
 async def _show_result(context: Context, user: User, screens: list[Screen], edit: Message | None = None) -> None:
@@ -89,34 +36,16 @@ async def _show_result(context: Context, user: User, screens: list[Screen], edit
     await show(context, user.chat_id, screens[0], edit=edit)
 
 
-async def _state(svc: Services, user: User) -> guided.GuidedState:
-    questions = svc.content.offer_questions
-    if not user.check_state:
-        return guided.start(questions)
-    try:
-        return guided.resume(guided.GuidedState.model_validate_json(user.check_state), questions)
-    except ValueError:
-        return guided.start(questions)
-
-
-async def _save(svc: Services, user: User, state: guided.GuidedState | None) -> None:
-    async with svc.store.tx() as tx:
-        await tx.users.update(user.chat_id, check_state=state.model_dump_json() if state else None)
-
-
 async def check_command(update: Update, context: Context) -> None:
-    svc = services(context)
     user, t = await session(context, update)
-    t = t or svc.default_translator()
-    await show(context, user.chat_id, _menu(t))
+    await show(context, user.chat_id, offer_screens.menu(t))
 
 
 async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101 - registered for o: buttons
-    svc = services(context)
+    svc = context.svc
     user, t = await session(context, update)
-    t = t or svc.default_translator()
     editable = query.message if isinstance(query.message, Message) else None
     action = query.data.removeprefix(OFFER)
     if action in ("guided", "back", "quit") or action.startswith("a:"):
@@ -129,14 +58,13 @@ async def button(update: Update, context: Context) -> None:
         if pages:
             await show(context, user.chat_id, pages.pop(0))
         else:
-            await show(context, user.chat_id, _menu(t))
+            await show(context, user.chat_id, offer_screens.menu(t))
         return
     await query.answer()
     if action == "menu":
-        await show(context, user.chat_id, _menu(t), edit=editable)
+        await show(context, user.chat_id, offer_screens.menu(t), edit=editable)
     elif action == "paste":
-        async with svc.store.tx() as tx:
-            await tx.users.update(user.chat_id, awaiting=AWAITING_OFFER)
+        await service.await_offer(svc.store, user.chat_id)
         prompt = t.gettext("Send me the offer: forward the message, or paste its text here.")
         await show(context, user.chat_id, Screen(prompt, footer(t, OFFER + "menu")), edit=editable)
     elif action == "report":
@@ -150,11 +78,11 @@ async def _guided_step(context: Context, svc: Services, user: User, t: Translato
     """One step of the guided check; False when the button pressed was an old one."""
     questions = svc.content.offer_questions
     current_button = True
-    state = guided.start(questions) if action == "guided" else await _state(svc, user)
+    state = guided.start(questions) if action == "guided" else service.state(user, questions)
     if action == "back":
         state = guided.back(state)
     elif action == "quit":
-        await _save(svc, user, None)
+        await service.save(svc.store, user.chat_id, None)
         await show(context, user.chat_id, main_menu(svc.content, t), edit=editable)
         return True
     elif action.startswith("a:"):
@@ -166,13 +94,12 @@ async def _guided_step(context: Context, svc: Services, user: User, t: Translato
             state = guided.answer(state, value, questions)  # type: ignore[arg-type]
     if guided.is_done(state, questions):
         assessment = guided.result(state, svc.content.offers, t.language.source)
-        await _save(svc, user, None)
-        async with svc.store.tx() as tx:
-            await tx.stats.count_event("check", t.code, assessment.risk)
-        await _show_result(context, user, _result_screens(svc, t, assessment, scanned=False), edit=editable)
+        await service.finish_check(svc.store, user.chat_id, t.code, assessment.risk)
+        pages = offer_screens.result(svc.content, t, assessment, scanned=False)
+        await _show_result(context, user, pages, edit=editable)
         return current_button
-    await _save(svc, user, state)
-    screen = _question_screen(svc, t, state)
+    await service.save(svc.store, user.chat_id, state)
+    screen = offer_screens.question(svc.content, t, state)
     assert screen is not None  # noqa: S101 - not done, so there is a question
     await show(context, user.chat_id, screen, edit=editable)
     return current_button
@@ -197,16 +124,12 @@ async def maybe_scan(update: Update, context: Context, user: User, t: Translator
 async def show_check(context: Context, user: User, t: Translator, text: str, message_id: int, *,
                      in_ticket: bool = False) -> None:  # fmt: skip
     """Scan an offer's text and show the result (also for an offer held back by "are you in danger?")."""
-    svc = services(context)
+    svc = context.svc
     assessment = svc.offers.check(text, t.language.source)
-    if user.awaiting == AWAITING_OFFER:
-        async with svc.store.tx() as tx:
-            await tx.users.update(user.chat_id, awaiting=None)
-    async with svc.store.tx() as tx:
-        await tx.stats.count_event("scan", t.code, assessment.risk)
+    await service.scanned(svc.store, user, t.code, assessment.risk)
     if not in_ticket:
         _memory(context)[LAST_OFFER] = {"text": text, "message_id": message_id}
-    await _show_result(context, user, _result_screens(svc, t, assessment, scanned=not in_ticket))
+    await _show_result(context, user, offer_screens.result(svc.content, t, assessment, scanned=not in_ticket))
 
 
 def _memory(context: Context) -> dict[Any, Any]:
@@ -224,7 +147,7 @@ async def _report(update: Update, context: Context, user: User, t: Translator) -
         return
     incoming = Incoming(update.update_id, user.chat_id, offer["message_id"], "text", offer["text"])
     thanks = Screen(t.gettext("Thank you. The helpline has the offer and will look at it."), footer(t, None))
-    await escalation.escalation(context).open_ticket(
+    await context.svc.escalation.open_ticket(
         user,
         incoming,
         update_id=update.update_id,

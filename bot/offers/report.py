@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.common import SCREEN_CHARS, Localized
 from bot.content.offers import OffersContent
-from bot.content.text import SCREEN_CHARS, Localized
 from bot.offers.assess import Assessment, FlagHit
+from bot.offers.facts import Amount
 
 FALLBACK = "ru"
 
@@ -15,6 +16,11 @@ def _t(text: Localized | None, lang: str) -> str:
     if text is None:
         return ""
     return text.get(lang) or text.get(FALLBACK) or next(iter(text.root.values()), "")
+
+
+def _in_dollars(amount: Amount) -> bool:
+    """Already dollars a month: "3000$ ≈ 3 000$ a month" would say it twice."""
+    return amount.currency == "USD" and amount.value == amount.usd_month
 
 
 def _pay_line(assessment: Assessment, content: OffersContent, lang: str) -> str | None:
@@ -30,7 +36,10 @@ def _pay_line(assessment: Assessment, content: OffersContent, lang: str) -> str 
         )
         if part
     )
-    return _t(advice.pay_evidence, lang).format(
+    template = _t(advice.pay_evidence, lang)
+    if _in_dollars(pay.amount):
+        template = template.replace("{amount} ≈ ", "")
+    return template.format(
         amount=pay.amount.text, usd=f"{pay.amount.usd_month:,.0f}".replace(",", " "),
         where=where or "", low=f"{pay.low:,.0f}".replace(",", " "), high=f"{pay.high:,.0f}".replace(",", " "),
     ).replace(";  ", "; ")  # fmt: skip
@@ -174,7 +183,8 @@ def check_offer_report(path_label: str, text: str, checker: Any, lang: str | Non
         for name in ("amounts", "phones", "handles", "links", "jobs", "destinations"):
             values = getattr(facts, name)
             if name == "amounts":
-                values = [f"{a.text} (≈{a.usd_month:g}$/month)" if a.usd_month else a.text for a in values]
+                values = [f"{a.text} (≈{a.usd_month:g}$/month)" if a.usd_month and not _in_dollars(a) else a.text
+                          for a in values]  # fmt: skip
             if values:
                 out.append(f"  {name}: {', '.join(values)}")
     return "\n".join(out)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
-from bot.content.offers import OffersContent, load_offers
-from bot.judgement.model import Judgement, load_judgement
+from bot.content.offers import OffersContent
+from bot.judgement.model import Judgement
 from bot.offers.assess import Assessment, FlagHit, ModelRisk, assess
-from bot.offers.facts import Facts, PayCheck, extract, mask_money, money_spans, pay_check
+from bot.offers.facts import Facts, PayCheck, extract, pay_check
 from bot.text.detect import detect_language
 from bot.text.matcher import PhraseMatcher
+from bot.text.money import mask_money, money_spans
 from bot.text.normalize import Token, tokenize
 
 LANGS = ("kk", "ru", "uz")
@@ -47,10 +47,6 @@ class OfferChecker:
         self._rule_lang = {rule.id: rule.lang for rule in content.rules.rules}
         self._phones = content.reported.phones()
         self._handles = content.reported.handles()
-
-    @classmethod
-    def from_dir(cls, content_dir: Path) -> OfferChecker:
-        return cls(load_offers(content_dir), load_judgement(content_dir))
 
     def scan(self, text: str) -> ScanResult:
         flags = self.content.rules.flags

@@ -11,10 +11,10 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.guidance import screens
+from bot import screens
 from bot.messaging import remember, session, show
 from bot.privacy import service
-from bot.services import Context, Services, services
+from bot.services import Context, Services
 from bot.ui import FORGET, HIDE, MAIN_MENU, Screen
 
 log = logging.getLogger(__name__)
@@ -56,17 +56,17 @@ async def _answer(update: Update) -> None:
 
 async def hide(update: Update, context: Context) -> None:
     """Delete this chat's last 48 hours on both sides, then leave one neutral line."""
-    svc = services(context)
+    svc = context.svc
     chat = update.effective_chat
     assert chat is not None  # noqa: S101
     await _answer(update)
     gone = await _delete_chat(context, svc, chat.id)
-    ticket_id = await service.hidden(svc.store, chat.id, gone, svc.settings.operator_chat_id)
+    ticket_id = await service.hidden(svc.store, chat.id, gone, svc.escalation.group)
     if ticket_id is not None:
         svc.dispatcher.wake()
     await svc.escalation.confirms.hidden(chat.id)  # hidden instead of answering "are you in danger?"
     _, t = await session(context, update)
-    neutral = (t or svc.default_translator()).gettext("OK")
+    neutral = t.gettext("OK")
     try:
         sent = await context.bot.send_message(chat.id, neutral, disable_notification=True)
     except TelegramError as error:
@@ -76,12 +76,10 @@ async def hide(update: Update, context: Context) -> None:
 
 
 async def forget(update: Update, context: Context) -> None:
-    svc = services(context)
     user, t = await session(context, update)
-    t = t or svc.default_translator()
     text = t.gettext("Delete everything the helpline keeps about you: your language, your answers, your "
                      "messages to us? This cannot be undone.")  # fmt: skip
-    if svc.settings.export_labels:  # the NGO teaches the bot with operators' labels (helpline export-labels)
+    if context.svc.settings.export_labels:  # the NGO teaches the bot with operators' labels (helpline export-labels)
         text += "\n\n" + t.gettext("To help the bot recognise danger, the helpline may use the words of your messages "
                                    "to a person, without names, numbers and addresses. If you delete everything, "
                                    "it will not.")  # fmt: skip
@@ -94,15 +92,14 @@ async def forget_button(update: Update, context: Context) -> None:
     """Yes: delete the chat (afterwards its message ids are gone too), then everything stored about the user."""
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
-    svc = services(context)
+    svc = context.svc
     user, t = await session(context, update)
-    t = t or svc.default_translator()
     await _answer(update)
     if query.data != FORGET + "yes":
         await show(context, user.chat_id, screens.main_menu(svc.content, t))
         return
     await _delete_chat(context, svc, user.chat_id)
-    closed = await service.forget(svc.store, user.chat_id, svc.settings.operator_chat_id)
+    closed = await service.forget(svc.store, user.chat_id, svc.escalation.group)
     # In memory too: the last offer kept for "Report this recruiter", anything else of this user's.
     for memory in (context.user_data, context.chat_data):
         if memory is not None:
@@ -120,10 +117,8 @@ async def forget_button(update: Update, context: Context) -> None:
 
 async def silent(update: Update, context: Context) -> None:
     """Messages without sound or vibration, for a phone that others may hear."""
-    svc = services(context)
+    svc = context.svc
     user, t = await session(context, update)
-    t = t or svc.default_translator()
-    async with svc.store.tx() as tx:
-        await tx.users.update(user.chat_id, silent=0 if user.silent else 1)
+    await service.set_silent(svc.store, user.chat_id, not user.silent)
     text = t.gettext("Messages will come silently.") if not user.silent else t.gettext("Messages will come with sound.")
     await show(context, user.chat_id, Screen(text, screens.footer(t, None)))

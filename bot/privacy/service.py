@@ -5,21 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.storage import Store, Tx
+from bot.ui import DELETE_BATCH
 
 DELETE_WINDOW = dt.timedelta(hours=48)  # Telegram lets a bot delete messages for 48 hours
-BATCH = 100  # deleteMessages takes at most 100 ids
 UPDATES_KEPT = dt.timedelta(days=7)  # replays come within about a day
 OUTBOX_KEPT = dt.timedelta(days=2)  # delivered rows, to look into a delivery
+
+
+async def set_silent(store: Store, chat_id: int, silent: bool) -> None:
+    """/silent: messages without sound or vibration, or with them again."""
+    async with store.tx() as tx:
+        await tx.users.update(chat_id, silent=1 if silent else 0)
 
 
 async def messages_to_hide(store: Store, chat_id: int) -> list[list[int]]:
     """Ids of this chat's messages (the user's and the bot's) of the last 48 hours, in batches."""
     async with store.read() as tx:
         ids = await tx.users.recent_messages(chat_id, tx.now - DELETE_WINDOW)
-    return [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    return [ids[i : i + DELETE_BATCH] for i in range(0, len(ids), DELETE_BATCH)]
 
 
-async def hidden(store: Store, chat_id: int, deleted: list[int], group: int | None) -> int | None:
+async def hidden(store: Store, chat_id: int, deleted: list[int], group: int) -> int | None:
     """After deleting: forget the deleted ids; the operators hear about a live ticket (returned)."""
     async with store.tx() as tx:
         await tx.users.forget_messages(chat_id, deleted)
@@ -27,13 +33,12 @@ async def hidden(store: Store, chat_id: int, deleted: list[int], group: int | No
         ticket = await tx.tickets.live_for_user(user.id) if user else None
         if ticket is not None:
             await tx.tickets.audit(ticket.id, None, "user hid the chat")
-            if group is not None:
-                text = f"Ticket #{ticket.id}: the user hid the chat. Write short, neutral messages."
-                await tx.outbox.add(group, "group_text", {"text": text}, ticket.id)
+            text = f"Ticket #{ticket.id}: the user hid the chat. Write short, neutral messages."
+            await tx.outbox.add(group, "group_text", {"text": text}, ticket.id)
     return ticket.id if ticket else None
 
 
-async def forget(store: Store, chat_id: int, group: int | None) -> list[int]:
+async def forget(store: Store, chat_id: int, group: int) -> list[int]:
     """Delete everything about a user; their open tickets close, texts erased, an anonymous record kept.
 
     In one transaction: the user row (language, country, source, silent mode, check state), the ids of
@@ -54,13 +59,12 @@ async def forget(store: Store, chat_id: int, group: int | None) -> list[int]:
         await tx.outbox.drop_lane(chat_id)
         await tx.tickets.forget_actor(chat_id)
         await tx.users.delete(chat_id)
-        if group is not None:
-            for ticket_id in tickets:
-                await erase_from_group(tx, group, ticket_id)
-            for ticket_id in closed:
-                # In the General topic: the ticket's own topic is being deleted.
-                text = f"Ticket #{ticket_id} is closed: the user asked the helpline to forget them."
-                await tx.outbox.add(group, "group_text", {"text": text})
+        for ticket_id in tickets:
+            await erase_from_group(tx, group, ticket_id)
+        for ticket_id in closed:
+            # In the General topic: the ticket's own topic is being deleted.
+            text = f"Ticket #{ticket_id} is closed: the user asked the helpline to forget them."
+            await tx.outbox.add(group, "group_text", {"text": text})
     return closed
 
 
@@ -72,7 +76,7 @@ async def erase_from_group(tx: Tx, group: int, ticket_id: int) -> None:
         await tx.outbox.add(group, "group_erase", {"thread_id": thread_id, "message_ids": message_ids}, ticket_id)
 
 
-async def purge(store: Store, retention: dt.timedelta, group: int | None = None) -> int:
+async def purge(store: Store, retention: dt.timedelta, group: int) -> int:
     """The scheduled clean-up: texts of tickets closed long ago, here and in the operators' group; ids
     and rows no longer needed."""
     async with store.tx() as tx:
@@ -80,8 +84,7 @@ async def purge(store: Store, retention: dt.timedelta, group: int | None = None)
         for ticket_id in old:
             await tx.tickets.erase_texts(ticket_id)
             await tx.outbox.drop_ticket(ticket_id)  # pending ones too: a month after closing, none is needed
-            if group is not None:
-                await erase_from_group(tx, group, ticket_id)
+            await erase_from_group(tx, group, ticket_id)
             await tx.tickets.audit(ticket_id, None, "texts purged")
         await tx.users.prune_messages(DELETE_WINDOW)
         await tx.users.prune_updates(UPDATES_KEPT)

@@ -293,8 +293,13 @@ class StandIn:
         forward_from_chat: int | JSON | None = None,
         sticker: bool = False,
         edited_of: int | None = None,
+        forward_from_user: int | str | None = None,
+        signature: str | None = None,
     ) -> JSON:
-        """A user writes to the bot in private (or edits message `edited_of`); returns the Message."""
+        """A user writes to the bot in private (or edits message `edited_of`); returns the Message.
+
+        `forward_from_user`: forwarded from a known user (an id) or one who hides their account (a name);
+        `signature`: the author's signature on a forwarded channel post."""
         self._user(user_id)
         self.unblock(user_id)  # writing to a blocked bot means unblocking it first in every client
         chat = self._chats[user_id]
@@ -303,6 +308,14 @@ class StandIn:
             return self._user_edits(chat, edited_of, content)
         if forward_from_chat is not None:
             content["forward_origin"] = self._forward_origin(forward_from_chat)
+            if signature is not None:
+                content["forward_origin"]["author_signature"] = signature
+        if isinstance(forward_from_user, str):
+            content["forward_origin"] = {"type": "hidden_user", "date": int(time.time()),
+                                         "sender_user_name": forward_from_user}  # fmt: skip
+        elif forward_from_user is not None:
+            content["forward_origin"] = {"type": "user", "date": int(time.time()),
+                                         "sender_user": self._user(forward_from_user)}  # fmt: skip
         stored = self._store(chat, self._users[user_id], content)
         return self._enqueue_message("message", stored)
 
@@ -324,6 +337,13 @@ class StandIn:
             raise ValueError(f"chat {chat_id} has no topic {thread_id}")
         content = self._user_content(text, photo, voice, False, None, caption, False)
         stored = self._store(chat, self._user(from_user_id), content, thread_id=thread_id, reply_to=reply_to)
+        return self._enqueue_message("message", stored)
+
+    def member_changes(self, chat_id: int, user_id: int, *, joined: bool) -> JSON:
+        """A user joins or leaves a group: the service message Telegram posts there; returns it."""
+        user = self._user(user_id)
+        content: JSON = {"new_chat_members": [user]} if joined else {"left_chat_member": user}
+        stored = self._store(self._chat(chat_id), user, content)
         return self._enqueue_message("message", stored)
 
     async def press(

@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import Application
-
 from bot.app import build_application
 from bot.runner import started, stopped
-from bot.services import SERVICES
+from bot.services import SERVICES, HelplineApp
 from bot.settings import Settings, load_settings
 from bot.standin.server import StandIn
 
@@ -37,9 +36,23 @@ class TerminalChat:
         self.out = out
         self.operator = False
         self._shown: dict[int, dict[int, str]] = {USER_ID: {}, GROUP_ID: {}, OPERATOR_ID: {}}
+        self._deleted: dict[int, set[int]] = {chat_id: set() for chat_id in self._shown}
+
+    @staticmethod
+    def _event(message: dict[str, Any]) -> str | None:
+        """A forum topic's service message, in words (it has no text of its own)."""
+        if "forum_topic_created" in message:
+            return f"[topic opened: {message['forum_topic_created'].get('name', '')}]"
+        if "forum_topic_edited" in message:
+            return f"[topic renamed: {message['forum_topic_edited'].get('name', '')}]"
+        if "forum_topic_closed" in message:
+            return "[topic closed]"
+        if "forum_topic_reopened" in message:
+            return "[topic reopened]"
+        return None
 
     def _render(self, message: dict[str, Any]) -> str:
-        text = message.get("text") or message.get("caption") or ""
+        text = message.get("text") or message.get("caption") or self._event(message) or ""
         media = next((kind for kind in ("voice", "photo", "document", "location") if kind in message), None)
         if media:
             text = f"[{media}] {text}".strip()
@@ -51,13 +64,19 @@ class TerminalChat:
         return text
 
     def show_new(self) -> None:
-        """Print every bot message that is new or changed since the last look."""
+        """Print every bot message that is new or changed since the last look, and how many were deleted."""
+        where = {USER_ID: "bot → you", GROUP_ID: "bot → operators", OPERATOR_ID: "bot → operator"}
+        for chat_id, deleted in self._deleted.items():
+            gone = {m["message_id"] for m in self.standin.chat_messages(chat_id, include_deleted=True)
+                    if self.standin.is_deleted(chat_id, m["message_id"])} - deleted  # fmt: skip
+            if gone:
+                deleted |= gone
+                print(f"\n── {where[chat_id]}\n[{len(gone)} messages deleted]", file=self.out, flush=True)
         for chat_id, seen in self._shown.items():
             for message in self.standin.bot_messages(chat_id):
                 rendered = self._render(message)
                 if seen.get(message["message_id"]) != rendered:
                     seen[message["message_id"]] = rendered
-                    where = {USER_ID: "bot → you", GROUP_ID: "bot → operators", OPERATOR_ID: "bot → operator"}
                     topic = message.get("message_thread_id")
                     thread = f" (topic {topic})" if topic else ""
                     print(f"\n── {where[chat_id]}{thread}\n{rendered}", file=self.out, flush=True)
@@ -133,7 +152,7 @@ async def _settle(standin: StandIn, chat: TerminalChat) -> None:
     chat.show_new()
 
 
-async def _drain(application: Application, standin: StandIn, chat: TerminalChat) -> None:  # type: ignore[type-arg]
+async def _drain(application: HelplineApp, standin: StandIn, chat: TerminalChat) -> None:
     """Before leaving, let the outbox deliver what is still on its way (relays are paced)."""
     store = application.bot_data[SERVICES].store
     for _ in range(100):
@@ -148,6 +167,23 @@ async def _watch(chat: TerminalChat) -> None:
     while True:
         chat.show_new()
         await asyncio.sleep(0.1)
+
+
+async def _readline() -> str:
+    """A line of input, read in a daemon thread: at Ctrl-C the chat leaves at once instead of waiting,
+    as `asyncio.to_thread` would, for a line that never comes."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def deliver(text: str) -> None:
+        if not line.done():
+            line.set_result(text)
+
+    def read() -> None:
+        loop.call_soon_threadsafe(deliver, sys.stdin.readline())
+
+    threading.Thread(target=read, daemon=True).start()
+    return await line
 
 
 async def run_terminal_chat(settings: Settings, *, lang: str | None, payload: str, operator: bool) -> int:
@@ -168,12 +204,12 @@ async def run_terminal_chat(settings: Settings, *, lang: str | None, payload: st
                 await standin.user_sends(USER_ID, f"/start {payload}".strip())
                 await _settle(standin, chat)
                 while True:
-                    line = await asyncio.to_thread(sys.stdin.readline)
+                    line = await _readline()
                     if not line or not await chat.handle(line):
                         break
                     await _settle(standin, chat)
+                await _drain(application, standin, chat)  # not at Ctrl-C: that means leave now
             finally:
-                await _drain(application, standin, chat)
                 watcher.cancel()
                 await stopped(application)
     return 0

@@ -8,7 +8,7 @@ import html
 from telegram import Update
 
 from bot.escalation.handlers import answer_operator
-from bot.services import Context, services
+from bot.services import Context
 from bot.stats.report import format_stats, read_stats
 
 DEFAULT_DAYS = 30
@@ -33,7 +33,7 @@ async def stats_command(update: Update, context: Context) -> None:
     """Only operators, in their group or their private chats, reach this (see bot.app)."""
     message = update.effective_message
     assert message is not None  # noqa: S101
-    svc = services(context)
+    svc = context.svc
     since = since_from_args(list(context.args or []), svc.clock.now().date())
     if since is None:
         await answer_operator(context, message, USAGE)

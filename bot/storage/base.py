@@ -13,10 +13,6 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
-def parse_time(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
-
-
 class Repo:
     def __init__(self, conn: aiosqlite.Connection, now: dt.datetime) -> None:
         self.conn = conn

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
@@ -21,6 +22,9 @@ from bot.storage.outbox import OutboxRepo
 from bot.storage.stats import StatsRepo
 from bot.storage.tickets import TicketRepo
 from bot.storage.users import UserRepo
+
+log = logging.getLogger(__name__)
+CHECKPOINT_DELAY = 1.0  # seconds a handled update's bytes may stay in the -wal (DATA.md says so)
 
 
 class Tx:
@@ -46,6 +50,8 @@ class Store:
         self.clock = clock or SystemClock()
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._checkpoint: asyncio.TimerHandle | None = None
+        self._checkpointing: set[asyncio.Task[None]] = set()
 
     async def open(self) -> None:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -62,9 +68,37 @@ class Store:
         await self._migrate(conn)
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            self._checkpoint.cancel()
+            self._checkpoint = None
+        for task in list(self._checkpointing):
+            await task
         if self._conn is not None:
-            await self._conn.close()
+            await self._conn.close()  # the last connection to close checkpoints and deletes the -wal itself
             self._conn = None
+
+    async def checkpoint(self) -> None:
+        """Copy the -wal into the file and empty it. secure_delete overwrites deleted rows in the file, but
+        the -wal keeps the frames that wrote them (an update's names and text) until it is emptied."""
+        async with self._lock:
+            try:
+                await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as error:  # busy or locked (a backup reading): the next one will do
+                log.info("checkpoint postponed (%s)", error)
+
+    def checkpoint_soon(self, delay: float = CHECKPOINT_DELAY) -> None:
+        """A checkpoint `delay` seconds from now, one for all the deletions until then: cheap under load."""
+        if self._checkpoint is not None or self._conn is None:
+            return
+        loop = asyncio.get_running_loop()
+        self._checkpoint = loop.call_later(delay, self._start_checkpoint)
+
+    def _start_checkpoint(self) -> None:
+        self._checkpoint = None
+        if self._conn is not None:
+            task = asyncio.get_running_loop().create_task(self.checkpoint())
+            self._checkpointing.add(task)
+            task.add_done_callback(self._checkpointing.discard)
 
     @staticmethod
     async def _migrate(conn: aiosqlite.Connection) -> None:

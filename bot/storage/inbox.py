@@ -8,26 +8,58 @@ from typing import Any
 
 from bot.storage.base import Repo
 
-# What identifies a person and is never needed to answer them.
-_PERSONAL = frozenset({"first_name", "last_name", "username", "phone_number", "vcard", "bio", "photo"})
-_PERSON_KEYS = frozenset({"from", "chat", "user", "sender_chat", "forward_from", "contact", "new_chat_member",
-                          "old_chat_member", "origin", "sender_user"})  # fmt: skip
+# An allow-list: what the bot reads of an update, and nothing else. Whatever Telegram adds (a forward's
+# sender_user_name, a post's author_signature, a member's name, a topic's or file's name) is dropped,
+# however deep it sits. People (users and chats) keep only their ids and what the bot acts on.
+_PERSON = frozenset({"id", "is_bot", "type", "language_code", "is_forum"})
+_PERSON_KEYS = frozenset({"from", "chat", "sender_chat", "user", "sender_user", "forward_from", "via_bot",
+                          "left_chat_member"})  # fmt: skip
+_PEOPLE_KEYS = frozenset({"new_chat_members"})
+_KEYS = frozenset({
+    # the update and its kinds
+    "update_id", "message", "edited_message", "callback_query", "my_chat_member", "chat_member",
+    # a message
+    "message_id", "date", "edit_date", "text", "caption", "entities", "caption_entities", "message_thread_id",
+    "is_topic_message", "reply_to_message", "media_group_id", "forward_origin", "photo", "voice", "audio",
+    "video", "video_note", "animation", "document", "sticker", "location", "contact",
+    "forum_topic_created", "forum_topic_edited", "forum_topic_closed", "forum_topic_reopened", "reply_markup",
+    # entities, files, places, buttons, origins, member changes, button presses
+    "offset", "length", "file_id", "file_unique_id", "file_size", "width", "height", "duration", "mime_type",
+    "is_animated", "is_video", "latitude", "longitude", "inline_keyboard", "callback_data", "icon_color",
+    "status", "old_chat_member", "new_chat_member", "chat_instance", "data", "inline_message_id",
+    "user_id",
+}) | _PERSON | _PERSON_KEYS | _PEOPLE_KEYS  # fmt: skip
+_CHATS = frozenset({"chat", "sender_chat"})  # the other person keys hold users
+# Fields python-telegram-bot requires that hold a name or a number: kept, empty.
+_REQUIRED = {"contact": {"first_name": "", "phone_number": ""}, "forum_topic_created": {"name": ""}}
 
 
-def scrub(value: Any, inside_person: bool = False) -> Any:
-    """The update without names, usernames and phone numbers (first_name stays, empty: Telegram needs it)."""
-    if isinstance(value, dict):
-        cleaned = {}
-        for key, item in value.items():
-            if inside_person and key in _PERSONAL:
-                if key == "first_name":
-                    cleaned[key] = ""
-                continue
-            cleaned[key] = scrub(item, inside_person=key in _PERSON_KEYS or (inside_person and key == "chat"))
-        return cleaned
+def _person(value: Any, key: str) -> Any:
+    if not isinstance(value, dict):
+        return None
+    kept = {k: v for k, v in value.items() if k in _PERSON}
+    return kept if key in _CHATS else kept | {"first_name": ""}  # a User must have a first name
+
+
+def scrub(value: Any) -> Any:
+    """The update with only the fields the bot needs: no names, usernames, phone numbers or signatures."""
     if isinstance(value, list):
-        return [scrub(item, inside_person) for item in value]
-    return value
+        return [scrub(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    cleaned: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in _KEYS:
+            continue
+        if key in _PERSON_KEYS:
+            cleaned[key] = _person(item, key)
+        elif key in _PEOPLE_KEYS:
+            cleaned[key] = [_person(person, key) for person in item] if isinstance(item, list) else []
+        else:
+            cleaned[key] = scrub(item)
+            if key in _REQUIRED and isinstance(cleaned[key], dict):
+                cleaned[key] |= _REQUIRED[key]
+    return cleaned
 
 
 class InboxRepo(Repo):

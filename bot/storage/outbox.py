@@ -77,9 +77,6 @@ class OutboxRepo(Repo):
         """For /forget: nothing of a forgotten user's ticket is delivered any more, and no row names them."""
         await self.run("DELETE FROM outbox WHERE ticket_id = ?", (ticket_id,))
 
-    async def erase_ticket(self, ticket_id: int) -> None:
-        await self.run("DELETE FROM outbox WHERE ticket_id = ? AND state != 'pending'", (ticket_id,))
-
 
 def _item(row: Any) -> OutboxItem:
     values = dict(row)

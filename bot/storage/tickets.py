@@ -203,12 +203,6 @@ class TicketRepo(Repo):
                              (ticket_id, action, detail))  # fmt: skip
         return row is not None
 
-    async def audit_trail(self, ticket_id: int) -> list[tuple[int | None, str, str | None]]:
-        rows = await self.all(
-            "SELECT actor_id, action, detail FROM audit WHERE ticket_id = ? ORDER BY id", (ticket_id,)
-        )
-        return [(row["actor_id"], row["action"], row["detail"]) for row in rows]
-
     async def ids_for_user(self, user_id: int) -> list[int]:
         return [row["id"] for row in await self.all("SELECT id FROM tickets WHERE user_id = ? ORDER BY id", (user_id,))]
 

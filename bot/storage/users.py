@@ -80,12 +80,6 @@ class UserRepo(Repo):
         )
         return [row["message_id"] for row in rows]
 
-    async def drop_messages(self, chat_id: int, before: dt.datetime | None = None) -> None:
-        if before is None:
-            await self.run("DELETE FROM sent_messages WHERE chat_id = ?", (chat_id,))
-        else:
-            await self.run("DELETE FROM sent_messages WHERE chat_id = ? AND at < ?", (chat_id, iso(before)))
-
     async def forget_messages(self, chat_id: int, message_ids: list[int]) -> None:
         """After /hide: the ids that were deleted (an id remembered meanwhile stays, to be hidden next time)."""
         await self.conn.executemany("DELETE FROM sent_messages WHERE chat_id = ? AND message_id = ?",

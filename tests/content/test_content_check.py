@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.common import ContentError
 from bot.content.bundle import check_content, load_content
-from bot.content.problems import ContentError
 from bot.paths import CONTENT_DIR
 
 GUIDANCE_OK_HEAD = """\

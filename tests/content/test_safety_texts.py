@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.common import Localized
 from bot.content.bundle import _FILES, _localized, load_content
-from bot.content.text import Localized
 from bot.paths import CONTENT_DIR
 
 CONTENT = load_content(CONTENT_DIR)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -43,3 +44,12 @@ def test_an_operator_answers_in_the_terminal() -> None:
     out = chat(["--lang", "ru", "--start", "ru"], lines)
     assert "ticket #1" in out
     assert "bot → you\nМы вас слышим. Где вы сейчас?" in out
+
+
+def test_topic_events_hide_and_say_read_well_in_the_terminal() -> None:
+    lines = ["Помогите, забрали паспорт и не выпускают", ":op", "/say", ":user", "/hide"]
+    out = chat(["--lang", "ru", "--start", "ru"], lines)
+    assert "(topic" in out and not re.search(r"\(topic \d+\)\n\n── ", out), "no empty block for a topic event"
+    assert "[topic opened: " in out
+    assert "Which answer? Write /say KEY, KEY one of: " in out and "No answer called ''" not in out
+    assert "messages deleted]" in out, "Hide shows what it did"

@@ -52,6 +52,9 @@ async def test_webhook_mode_checks_the_secret_and_answers_health(standin: StandI
             secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
             async with http.post(url, data="{not json", headers=secret) as junk:
                 assert junk.status == 400
+            deep = '{"update_id": 3, "message": ' + "[" * 100_000 + "]" * 100_000 + "}"
+            async with http.post(url, data=deep, headers=secret) as nested:
+                assert nested.status == 400, "a body nested too deep to read is refused, not a server error"
             unreadable = {"update_id": 10_000_000, "message": update["message"] | {"chat": "not a chat"}}
             async with http.post(url, json=unreadable, headers=secret) as accepted:
                 assert accepted.status == 200, "accepted, cut to its id: Telegram would retry it and hold up the rest"

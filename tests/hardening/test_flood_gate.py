@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.guard import MAX_TRACKED, WINDOW, FloodGate
+from bot.floodgate import MAX_TRACKED, WINDOW, FloodGate
 
 
 def test_the_first_twenty_pass_then_one_warning_then_silence() -> None:

@@ -14,7 +14,7 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from bot.content.problems import Problem
+from bot.common import Problem
 from bot.i18n.catalogs import catalog_path
 from bot.i18n.check import catalog_problems
 from bot.i18n.languages import load_languages

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.common import ContentError
 from bot.content.offers import OffersContent, load_offers
-from bot.content.problems import ContentError
 from bot.content.triage import Category, Pattern, TriageRules, load_triage
 from bot.escalation.triage import Triage, triage_lines
 from bot.judgement.data import load_offers as load_examples

@@ -155,9 +155,36 @@ def test_page_one_rasterises(lang: str, content_dir: Path, tmp_path: Path) -> No
     texts = leaflet_texts(load_leaflet(content_dir), load_contacts(content_dir), translator(lang), link)
     pdf = render_leaflet(texts, link, tmp_path / f"{lang}.pdf")
     pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm is not None
+    if pdftoppm is None:  # a system tool, not a Python package: say what to install instead of failing blind
+        pytest.fail("pdftoppm is not installed: install poppler-utils (apt-get install poppler-utils)", pytrace=False)
     subprocess.run([pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)  # noqa: S603
     png = next(tmp_path.glob("p*.png"))
     assert png.stat().st_size > 10_000
     found = zxingcpp.read_barcodes(Image.open(png))
     assert [code.text for code in found] == [link.url]
+
+
+@pytest.mark.parametrize("sheet", [False, True])
+def test_every_font_is_embedded(sheet: bool, content_dir: Path, tmp_path: Path) -> None:
+    """The shipped DejaVu, embedded: the leaflet prints the same on any printer (Helvetica was only named)."""
+    link = deep_link(USERNAME, "ru", "border1", CODES)
+    texts = leaflet_texts(load_leaflet(content_dir), load_contacts(content_dir), translator("ru"), link)
+    pdf = render_leaflet(texts, link, tmp_path / "x.pdf", sheet=sheet)
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            assert "/FontFile2" in font["/FontDescriptor"].get_object(), f"{font['/BaseFont']} is not embedded"
+
+
+def test_shipped_russian_leaflet_has_the_uzbek_and_tajik_numbers() -> None:
+    """Russian leaflets reach people from Uzbekistan and Tajikistan too: their verified numbers are printed."""
+    contacts = load_contacts(CONTENT_DIR)
+    link = deep_link(USERNAME, "ru", "border1", CODES)
+    texts = leaflet_texts(load_leaflet(CONTENT_DIR), contacts, translator("ru"), link)
+    printed = {country.country: [number for number, _ in country.numbers] for country in texts.numbers}
+    kinds = load_leaflet(CONTENT_DIR).kinds
+    for code, name in (("UZ", "Узбекистан"), ("TJ", "Таджикистан")):
+        country = contacts.country(code)
+        assert country is not None
+        verified = [c.number for c in country.shown() if c.kind in kinds]
+        assert verified and printed.get(name) == verified, (name, printed)

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from bot.offers.facts import amounts, extract, mask_money, phones
+from bot.offers.facts import amounts, extract, phones
 from bot.offers.report import check_offer_json, check_offer_report, render, to_json
+from bot.text.money import mask_money
 
 
 def flags(checker, text: str) -> dict[str, str | None]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.harness import FakeClock
+from support.harness import GROUP_ID, FakeClock
 
 from bot.cli import main
 from bot.judgement.data import read_messages
@@ -47,7 +47,7 @@ async def database(tmp_path: Path) -> Path:
     await labelled_ticket(store, 101, "ru", REAL, "real")
     await labelled_ticket(store, 102, "kk", NOT_URGENT, "noturgent")
     await labelled_ticket(store, 103, "ru", FORGOTTEN, "real", "missing_relative")
-    await forget(store, 103, None)
+    await forget(store, 103, GROUP_ID)
     await store.close()
     return path
 

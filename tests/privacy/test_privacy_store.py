@@ -113,7 +113,7 @@ async def test_retention_purges_texts_of_tickets_closed_long_ago(store: Store, c
                                         source=None, country=None, pseudonym="Calm Heron 7")  # fmt: skip
         await tx.tickets.add_message(other.id, "user", "text", "still open, still needed", chat_id=CHAT, message_id=9)
     clock.advance(days=29)
-    assert await service.purge(store, dt.timedelta(days=30)) == 0
+    assert await service.purge(store, dt.timedelta(days=30), GROUP) == 0
     assert rows_holding(store.path, [SAID])
     clock.advance(days=2)
     assert await service.purge(store, dt.timedelta(days=30), GROUP) == 1

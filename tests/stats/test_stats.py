@@ -180,7 +180,7 @@ def _context(store: Store, clock: Clock, args: list[str]) -> Any:
     settings = SimpleNamespace(operator_chat_id=GROUP)
     svc = Services(settings=settings, content=None, i18n=None, store=store, clock=clock, triage=None,  # type: ignore[arg-type]
                    flood=None, escalation=None, dispatcher=None, offers=None)  # type: ignore[arg-type]  # fmt: skip
-    return SimpleNamespace(bot_data={SERVICES: svc}, args=args)
+    return SimpleNamespace(bot_data={SERVICES: svc}, svc=svc, args=args)  # as bot.services.Context gives them
 
 
 async def test_stats_command_in_an_operators_private_chat(filled: tuple[Store, Clock, Path]) -> None:

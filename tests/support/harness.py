@@ -9,13 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import Application
-
 from bot.app import build_application
 from bot.content.bundle import Content, load_content
 from bot.paths import CONTENT_DIR
 from bot.runner import started, stopped
-from bot.services import SERVICES, Services
+from bot.services import SERVICES, HelplineApp, Services
 from bot.settings import Settings, load_settings
 from bot.standin.server import StandIn
 
@@ -68,7 +66,7 @@ class RunningBot:
     def __init__(self, settings: Settings, clock: FakeClock) -> None:
         self.settings = settings
         self.clock = clock
-        self.app: Application | None = None  # type: ignore[type-arg]
+        self.app: HelplineApp | None = None
 
     async def start(self) -> RunningBot:
         self.app = build_application(self.settings, clock=self.clock, content=shipped_content())

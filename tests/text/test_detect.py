@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.text.detect import LANGS, detect_language, scores
+from bot.text.detect import LANGS, Guess, detect_language, guess_language, scores
 
+# The first labelled messages (one language each; the later batches mix languages in one line on purpose)
 DATA = Path(__file__).resolve().parents[2] / "content" / "training" / "urgency"
 
 
@@ -48,3 +49,24 @@ def test_labelled_messages() -> None:
             total += 1
             right += detect_language(text) == lang
     assert right >= 0.9 * total
+
+
+@pytest.mark.parametrize("text", ["help me please", "I am locked in, they took my passport", "Hi, can you help"])
+def test_english_is_no_language_of_the_bot(text: str) -> None:
+    assert guess_language(text) == Guess(None, sure=False), scores(text)
+
+
+@pytest.mark.parametrize(("text", "sure"), [("помогите", False), ("men", False), ("мне нужна помощь", True),
+                                            ("көмек керек", True), ("Yordam bering", True)])  # fmt: skip
+def test_a_guess_says_how_sure_it_is(text: str, sure: bool) -> None:
+    assert guess_language(text).sure is sure, scores(text)
+
+
+def test_sure_guesses_of_labelled_messages_are_right() -> None:
+    sure = wrong = 0
+    for lang in LANGS:
+        for line in (DATA / f"{lang}-first.tsv").read_text(encoding="utf-8").splitlines():
+            guess = guess_language(line.partition("\t")[2])
+            sure += guess.sure
+            wrong += guess.sure and guess.lang != lang
+    assert wrong == 0 and sure >= 150
