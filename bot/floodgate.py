@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 
 WINDOW = 60.0  # seconds
-MAX_TRACKED = 10_000  # users in the window before idle ones are forgotten
+MAX_TRACKED = 10_000  # users in the window before idle ones are forgotten at once
 
 
 class FloodGate:
@@ -21,6 +21,7 @@ class FloodGate:
         self.per_minute = per_minute
         self._times: dict[tuple[int, bool], deque[float]] = defaultdict(deque)
         self._warned: dict[int, float] = {}
+        self._swept = 0.0  # when idle users were last forgotten
 
     def admit(self, user_id: int, now: float, *, button: bool = False) -> tuple[bool, bool]:
         """(let it through, warn the user now): one polite warning per window, then silence."""
@@ -29,7 +30,9 @@ class FloodGate:
             times.popleft()
         if len(times) < self.per_minute * (self.BUTTONS_FACTOR if button else 1):
             times.append(now)
-            if len(self._times) > MAX_TRACKED:
+            # Once a window, and at once past MAX_TRACKED: the map holds the last two minutes' users, not
+            # everyone since the start (a user's window is 800 bytes; 10,000 of them were 8 MB).
+            if now - self._swept > WINDOW or len(self._times) > MAX_TRACKED:
                 self._forget_idle(now)
             return True, False
         warned = self._warned.get(user_id)
@@ -42,6 +45,7 @@ class FloodGate:
         return len(self._times)
 
     def _forget_idle(self, now: float) -> None:
+        self._swept = now
         for key in [k for k, times in self._times.items() if not times or now - times[-1] > WINDOW]:
             self._times.pop(key, None)
             self._warned.pop(key[0], None)

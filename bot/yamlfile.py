@@ -8,6 +8,8 @@ from typing import Any
 import yaml
 
 PathKey = tuple[str | int, ...]
+# libyaml's parser when PyYAML was built with it (the wheels are): the content loads at every start-up
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlError(Exception):
@@ -51,8 +53,12 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
     """Load one YAML file with the safe loader only, and the line of every value in it."""
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _Loader(text)
+        try:  # parsed once: the nodes give the lines, and the same safe constructor builds the data from them
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except (OSError, UnicodeDecodeError) as error:
         raise YamlError(f"{path}: cannot read: {error}", f"cannot read: {error}") from None
     except yaml.MarkedYAMLError as error:

@@ -154,4 +154,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE tickets ADD COLUMN label TEXT CHECK (label IN ('real', 'noturgent', 'wrongcat'));
     ALTER TABLE tickets ADD COLUMN label_category TEXT;
     """,
+    # 4: indexes for the statements that look a ticket up by its topic, card or user, an audit entry by its
+    # ticket, and for the retention job's deletions by time: a grown database is read by index, not scanned.
+    """
+    CREATE INDEX tickets_by_thread ON tickets (thread_id) WHERE thread_id IS NOT NULL;
+    CREATE INDEX tickets_by_card ON tickets (card_message_id) WHERE card_message_id IS NOT NULL;
+    CREATE INDEX tickets_by_user ON tickets (user_id);
+    CREATE INDEX audit_by_ticket ON audit (ticket_id, action);
+    CREATE INDEX relayed_by_ticket ON relayed (ticket_id);
+    CREATE INDEX processed_updates_by_time ON processed_updates (processed_at);
+    CREATE INDEX sent_messages_by_time ON sent_messages (at);
+    CREATE INDEX outbox_by_lane ON outbox (lane);
+    CREATE INDEX outbox_by_ticket ON outbox (ticket_id) WHERE ticket_id IS NOT NULL;
+    CREATE INDEX outbox_done ON outbox (created_at) WHERE state != 'pending';
+    """,
 )

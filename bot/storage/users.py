@@ -39,9 +39,14 @@ class UserRepo(Repo):
         allowed = {"lang", "country", "source", "silent", "awaiting", "check_state"}
         if not values or not set(values) <= allowed:
             raise ValueError(f"unknown user fields: {set(values) - allowed}")
-        assignments = ", ".join(f"{name} = ?" for name in values)  # names checked against `allowed`
-        await self.get_or_create(chat_id)
-        await self.run(f"UPDATE users SET {assignments} WHERE chat_id = ?", (*values.values(), chat_id))  # noqa: S608
+        # One statement, the row made if need be (it was three: insert, read back, update). Names checked above.
+        columns = ", ".join(values)
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in values)
+        await self.run(
+            f"INSERT INTO users (chat_id, created_at, {columns}) VALUES (?, ?{', ?' * len(values)}) "  # noqa: S608
+            f"ON CONFLICT (chat_id) DO UPDATE SET {assignments}",
+            (chat_id, self.stamp, *values.values()),
+        )
 
     async def first_time(self, update_id: int) -> bool:
         """Record an update as handled (and drop it from the inbox); False when it was handled before.

@@ -89,7 +89,8 @@ async def test_forget_leaves_no_trace_of_the_user_but_keeps_counts_and_times(sto
         connection.row_factory = sqlite3.Row
         ticket = dict(connection.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone())
         messages = connection.execute("SELECT direction, kind, text FROM ticket_messages").fetchall()
-        audit = [a for (a,) in connection.execute("SELECT action FROM audit WHERE ticket_id = ?", (ticket_id,))]
+        audit = [a for (a,) in connection.execute("SELECT action FROM audit WHERE ticket_id = ? ORDER BY id",
+                                                  (ticket_id,))]  # fmt: skip
         notices = [json.loads(p)["text"] for (p,) in connection.execute(
             "SELECT payload FROM outbox WHERE kind = 'group_text'")]  # fmt: skip
     assert ticket["state"] == "closed" and ticket["user_id"] is None and ticket["created_at"] and ticket["closed_at"]
