@@ -1,4 +1,5 @@
-"""Shared fixtures: the local Telegram stand-in, a controllable clock, and the real bot polling it."""
+"""Shared fixtures: the local Telegram stand-in, a controllable clock, a store on a real SQLite file, and the real
+bot polling the stand-in."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from support.harness import GROUP_ID, OPERATORS, FakeClock, RunningBot, make_settings
 
 from bot.standin.server import StandIn
+from bot.storage import Store
 
 
 @pytest.fixture
@@ -28,6 +30,14 @@ def clock() -> FakeClock:
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     return tmp_path / "helpline.db"
+
+
+@pytest.fixture
+async def store(database: Path, clock: FakeClock) -> AsyncIterator[Store]:
+    opened = Store(database, clock)
+    await opened.open()
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,13 +26,6 @@ USER = 5_550_202
 OPERATOR = OPERATORS[0]
 SECRET = "меня держат на складе"  # a message's words: they must never reach a log line
 
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "helpline.db", clock)
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ What each step must cause is read back from the outbox, decoded into its typed m
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ from bot.storage.users import User
 CHAT = 5_550_101
 ON_CALL, OTHER = OPERATORS
 
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "helpline.db", clock)
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

@@ -4,25 +4,17 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from support.harness import FakeClock
 
 from bot.privacy import service
 from bot.storage import Store
+from bot.storage.outbox import UserText
 
 GROUP = -1001234567890  # the operators' group: purge names it for the topics it deletes
 PER_DAY = 60  # updates a day, each answered with one message through the outbox
 
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "helpline.db", clock)
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 def count(database: Path, table: str, where: str = "1") -> int:
@@ -36,14 +28,14 @@ def count(database: Path, table: str, where: str = "1") -> int:
 async def test_update_ids_and_sent_rows_are_pruned_as_days_pass(store: Store, clock: FakeClock) -> None:
     update_id = 0
     async with store.tx() as tx:  # a row Telegram keeps refusing to take: pending, it is never pruned
-        waiting = await tx.outbox.add(4242, "text", {"text": "still to be sent"})
+        waiting = await tx.outbox.add(UserText(chat_id=4242, text="still to be sent"))
     for _day in range(14):
         for _ in range(PER_DAY):
             update_id += 1
             async with store.tx() as tx:
                 await tx.users.first_time(update_id)
                 await tx.users.remember_message(4242, update_id)
-                await tx.outbox.mark_sent(await tx.outbox.add(4242, "text", {"text": "answer"}))
+                await tx.outbox.mark_sent(await tx.outbox.add(UserText(chat_id=4242, text="answer")))
         clock.advance(days=1)
         await service.purge(store, service.UPDATES_KEPT * 4, GROUP)
     # at most 7 days of ids, 2 of delivered rows and of message ids: what 14 days wrote is mostly gone

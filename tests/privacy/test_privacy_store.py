@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from support.harness import FakeClock
@@ -26,13 +24,6 @@ ANSWERED = "Hello, are you safe now? Call 112 if you can."
 def clock() -> FakeClock:
     return FakeClock()
 
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "helpline.db", clock)
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 async def a_user_with_a_ticket(store: Store) -> int:
