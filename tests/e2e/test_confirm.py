@@ -13,7 +13,7 @@ from support.harness import GROUP_ID, OPERATORS, FakeClock, Person, RunningBot, 
 from bot.escalation.screens import question
 from bot.escalation.triage import Triage
 from bot.standin.server import StandIn
-from bot.stats.report import read_stats
+from bot.stats.service import read_stats
 
 OFFERS = Path(__file__).resolve().parents[1] / "data" / "offers"
 
