@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.content.bundle import Content
 from bot.i18n.catalogs import Translator
-from bot.screens import MAX_MESSAGE, contacts_block, footer
+from bot.screens import MAX_MESSAGE, contacts_block, footer, main_menu
 from bot.ui import MAIN_MENU, OFFER, SCREEN, TALK, Button, Screen
 
 
@@ -28,3 +28,9 @@ def screen(content: Content, t: Translator, screen_id: str, came_from: str | Non
     parent = came_from if origin is not None and screen_id in origin.links else content.guidance.parent(screen_id)
     rows += footer(t, SCREEN + parent if parent else MAIN_MENU)
     return Screen(text[:MAX_MESSAGE], rows)
+
+
+def not_understood(content: Content, t: Translator) -> Screen:
+    """Text the bot cannot place: the main menu and one line on how to reach a person."""
+    notice = t.gettext("I did not understand. To write to a person, press “Talk to a person”.")
+    return main_menu(content, t, notice=notice)
