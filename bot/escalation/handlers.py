@@ -60,13 +60,13 @@ async def relay_or_open(update: Update, context: Context, user: User, *, urgent:
 async def country_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
-    user, _ = await session(context, update)
-    screen = await context.svc.escalation.set_country(user, query.data.removeprefix(COUNTRY))
-    if screen is None:  # a country no longer in the content, or no language yet: an old button
+    user, t = await session(context, update)
+    country = query.data.removeprefix(COUNTRY)
+    if not await context.svc.escalation.set_country(user, country):
         await stale_button(update, context)
         return
     await query.answer()
-    await show(context, user.chat_id, screen)
+    await show(context, user.chat_id, screens.country_numbers(context.svc.content, t, country))
 
 
 # -- operators --------------------------------------------------------------------------------------

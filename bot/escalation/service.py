@@ -168,17 +168,18 @@ class Escalation:
         copy = GroupCopy(chat_id=self.group, from_chat_id=incoming.chat_id, message_id=incoming.message_id)
         await tx.outbox.add(copy, ticket.id)
 
-    async def set_country(self, user: User, country: str) -> Screen | None:
-        """The user said where they are: store it, and show that country's emergency numbers."""
+    async def set_country(self, user: User, country: str) -> bool:
+        """The user said where they are: store it (on their live ticket too). False for a country no longer in
+        the content, or a user with no language yet: an old button."""
         if self.content.contacts.country(country) is None or user.lang is None:
-            return None
+            return False
         async with self.store.tx() as tx:
             await tx.users.update(user.chat_id, country=country)
             ticket = await tx.tickets.live_for_user(user.id)
             if ticket is not None:
                 await tx.tickets.set_fields(ticket.id, country=country)
                 await tx.outbox.add(CardRefresh(chat_id=self.group), ticket.id)
-        return screens.country_numbers(self.content, self.i18n[user.lang], country)
+        return True
 
     # -- what the user reads ------------------------------------------------------------------------
 
