@@ -1,6 +1,6 @@
 """The screens several features show, as plain data: pure functions of content and language, tested without
-Telegram. Below every feature, so that none of them reaches into another for a menu or a country's numbers.
-What only one feature shows is in that feature's own screens module."""
+Telegram. Below every feature, so that none of them reaches into another for a menu, the footer or the language
+picker. What only one feature shows is in that feature's own screens module."""
 
 from __future__ import annotations
 
@@ -29,22 +29,6 @@ def main_menu(content: Content, t: Translator, notice: str | None = None) -> Scr
     rows.insert(1, [Button(t.gettext("Talk to a person"), TALK)])
     rows.append([Button(t.gettext("Language"), LANGUAGES), Button(t.gettext("Hide this chat"), HIDE)])
     return Screen(text, rows)
-
-
-def contacts_block(content: Content, country: Country, t: Translator) -> str:
-    """The verified numbers of a country, one a line. Unverified numbers are never shown; a country with
-    none gets what to do instead."""
-    lines = []
-    for contact in country.shown():
-        line = f"☎ {contact.number} — {t.text(contact.label)}"
-        if contact.hours is not None:
-            line += f" ({t.text(contact.hours)})"
-        lines.append(line)
-    if not country.urgent():
-        lines.insert(0, t.text(content.escalation.no_number).format(country=t.text(country.name)))
-    elif not has_ambulance(country):
-        lines.append(t.text(content.escalation.no_ambulance))
-    return "\n".join(lines)
 
 
 def has_ambulance(country: Country) -> bool:
