@@ -13,13 +13,12 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Literal
 
+from bot.escalation import screens
 from bot.escalation.judged import Judged
 from bot.escalation.triage import TriageResult
-from bot.i18n.catalogs import Translator
 from bot.storage.confirms import Confirm
 from bot.storage.outbox import GroupCopy, GroupText
 from bot.storage.users import User
-from bot.ui import CONFIRM, HIDE, Button, Screen
 
 if TYPE_CHECKING:
     from bot.escalation.service import Escalation, Incoming
@@ -27,18 +26,6 @@ if TYPE_CHECKING:
     from bot.storage.tickets import Ticket
 
 log = logging.getLogger(__name__)
-
-
-def question(translators: list[Translator], confirm_id: int) -> Screen:
-    """Two large buttons (a row each) and Hide; in every language when the person has chosen none yet."""
-    text = "\n\n".join(t.gettext("Are you in danger right now?") + "\n" +
-                       t.gettext("If you do not answer, we will pass your message to a person from the helpline.")
-                       for t in translators)  # fmt: skip
-    yes = " / ".join(dict.fromkeys(t.gettext("Yes") for t in translators))
-    no = " / ".join(dict.fromkeys(t.gettext("No") for t in translators))
-    hide = " / ".join(dict.fromkeys(t.gettext("Hide this chat") for t in translators))
-    return Screen(text, [[Button(yes, f"{CONFIRM}y:{confirm_id}")], [Button(no, f"{CONFIRM}n:{confirm_id}")],
-                         [Button(hide, HIDE)]])  # fmt: skip
 
 
 class Confirms:
@@ -58,7 +45,7 @@ class Confirms:
                 message_id=incoming.message_id, offer=offer, category=verdict.category, score=verdict.score,
                 matched=verdict.matched, evidence=verdict.evidence,
             )  # fmt: skip
-            await esc._to_user(tx, user, question([esc.i18n[code] for code in codes], confirm_id), None)
+            await esc._to_user(tx, user, screens.question([esc.i18n[code] for code in codes], confirm_id), None)
         log.info("confirm %s asked (score %.2f)", confirm_id, verdict.score)
         return True
 
@@ -79,15 +66,11 @@ class Confirms:
                     return True  # pressed twice: the operators know already
                 if confirm is not None:
                     await tx.confirms.resolve(confirm_id, "yes", live.id)
-                text = f"🆘 Ticket #{live.id}: the user answered yes to “Are you in danger right now?”."
-                await tx.outbox.add(GroupText(chat_id=esc.group, text=text), live.id)
+                await tx.outbox.add(GroupText(chat_id=esc.group, text=screens.answered_yes(live.id)), live.id)
                 if not live.urgent:  # pings, the ladder and the urgent answer, as for danger written in a ticket
                     await esc._raise_to_urgent(tx, user, live, _category(confirm))
                 else:
-                    t = esc.i18n[live.lang]
-                    reading = t.gettext("A person from the helpline is reading your messages. Write here.")
-                    await esc._to_user(tx, user, Screen(reading, [[Button(t.gettext("Hide this chat"), HIDE)]]),
-                                       live.id)  # fmt: skip
+                    await esc._to_user(tx, user, screens.reading(esc.i18n[live.lang]), live.id)
             else:
                 ticket = await esc.create_ticket(tx, user, None, urgent=True, category=_category(confirm),
                                                  judged=_judged(confirm, "yes"), asked="yes")  # fmt: skip
@@ -141,8 +124,7 @@ class Confirms:
                 return False
             ticket = await self._unconfirmed(tx, user, pending, quiet=True)
             await tx.tickets.audit(ticket.id, None, "user hid the chat")
-            text = (f"Ticket #{ticket.id}: the user hid the chat instead of answering “Are you in danger right "
-                    f"now?”. They were not told of this ticket. Write short, neutral messages.")  # fmt: skip
+            text = screens.hid_instead_of_answering(ticket.id)
             await tx.outbox.add(GroupText(chat_id=esc.group, text=text), ticket.id)
         log.info("ticket %s opened unconfirmed: the chat was hidden", ticket.id)
         return True

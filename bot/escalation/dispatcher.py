@@ -32,7 +32,7 @@ from telegram.error import (
 )
 
 from bot.content.bundle import Content
-from bot.escalation.cards import MAX_CARD, card, topic_title, transcript
+from bot.escalation.screens import MAX_CARD, card, topic_title, transcript
 from bot.storage import Store, Tx
 from bot.storage.outbox import (
     Card,

@@ -1,4 +1,5 @@
-"""Telegram handlers of the escalation queue: thin; the work is in bot.escalation.service."""
+"""Telegram handlers of the escalation queue: thin; the work is in bot.escalation.service, the words in
+bot.escalation.screens."""
 
 from __future__ import annotations
 
@@ -7,18 +8,17 @@ import logging
 from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 
-from bot.escalation.cards import LABELS
+from bot.escalation import screens
 from bot.escalation.judged import Judged
-from bot.escalation.service import REFUSAL, GroupPlace, Incoming, OperatorAction
+from bot.escalation.screens import LABELS, REFUSAL
+from bot.escalation.service import GroupPlace, Incoming, OperatorAction
 from bot.messaging import remember, session, show, stale_button
-from bot.screens import footer
 from bot.services import Context
 from bot.storage.tickets import Label, Ticket
 from bot.storage.users import User
-from bot.ui import COUNTRY, OPERATOR, Screen
+from bot.ui import COUNTRY, OPERATOR
 
 log = logging.getLogger(__name__)
-
 
 
 def incoming(update: Update, message: Message) -> Incoming:
@@ -45,12 +45,7 @@ async def talk(update: Update, context: Context) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     live = await svc.escalation.ask_to_talk(user)
-    text = (
-        t.gettext("A person from the helpline is reading your messages. Write here.")
-        if live
-        else (t.text(svc.content.escalation.talk_intro) + "\n\n" + svc.escalation.danger_numbers(t, user.country))
-    )
-    await show(context, user.chat_id, Screen(text, footer(t, None)))
+    await show(context, user.chat_id, screens.talk(svc.content, t, user.country, live=live is not None))
 
 
 async def relay_or_open(update: Update, context: Context, user: User, *, urgent: bool, category: str | None,
@@ -65,13 +60,13 @@ async def relay_or_open(update: Update, context: Context, user: User, *, urgent:
 async def country_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None  # noqa: S101
-    user, _ = await session(context, update)
-    screen = await context.svc.escalation.set_country(user, query.data.removeprefix(COUNTRY))
-    if screen is None:  # a country no longer in the content, or no language yet: an old button
+    user, t = await session(context, update)
+    country = query.data.removeprefix(COUNTRY)
+    if not await context.svc.escalation.set_country(user, country):
         await stale_button(update, context)
         return
     await query.answer()
-    await show(context, user.chat_id, screen)
+    await show(context, user.chat_id, screens.country_numbers(context.svc.content, t, country))
 
 
 # -- operators --------------------------------------------------------------------------------------
@@ -120,8 +115,7 @@ async def operator_command(update: Update, context: Context) -> None:
     operator = _operator(update)
     ticket_id, rest = await _ticket_and_rest(context, message)
     if ticket_id is None:
-        await answer_operator(context, message, f"Which ticket? Use /{command} in its topic, as a reply to its "
-                                                f"card, or /{command} NUMBER.")  # fmt: skip
+        await answer_operator(context, message, screens.which_ticket(command))
         return
     esc = context.svc.escalation
     if command in ("claim", "close", "transfer"):
@@ -129,7 +123,7 @@ async def operator_command(update: Update, context: Context) -> None:
         label, label_category = _label(context, rest) if command == "close" else (None, None)
         reply = await esc.act(ticket_id, operator, action, " ".join(rest) or None, label, label_category)
     elif command == "note":
-        reply = await esc.note(ticket_id, operator, " ".join(rest)) if rest else "Write the note after /note."
+        reply = await esc.note(ticket_id, operator, " ".join(rest)) if rest else screens.NOTE_MISSING
     else:
         reply = await esc.say(ticket_id, operator, rest[0]) if rest else await esc.say(ticket_id, operator, "")
     await answer_operator(context, message, reply)
@@ -156,7 +150,7 @@ async def operator_button(update: Update, context: Context) -> None:
         await query.answer((await context.svc.escalation.label(int(number), query.from_user.id, label))[:200])  # type: ignore[arg-type]
         return
     if action not in ("claim", "close", "transfer") or not number.isdigit():
-        await query.answer("This button is out of date.")
+        await query.answer(screens.BUTTON_OUT_OF_DATE)
         return
     reply = await context.svc.escalation.act(int(number), query.from_user.id, action)  # type: ignore[arg-type]
     await query.answer(reply[:200])
@@ -183,7 +177,7 @@ async def group_message(update: Update, context: Context) -> None:
     if ticket is None:
         return  # talk among operators
     if ticket.state == "closed":
-        await answer_operator(context, message, f"Ticket #{ticket.id} is closed; the user will not get this.")
+        await answer_operator(context, message, screens.not_relayed(ticket.id))
         return
     await context.svc.escalation.operator_message(ticket, _operator(update), incoming(update, message))
 

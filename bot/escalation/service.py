@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from bot import screens
 from bot.clock import Clock
 from bot.content.bundle import Content
-from bot.escalation.cards import LABELS, new_pseudonym, queue_text
+from bot.escalation import screens
 from bot.escalation.confirm import Confirms
 from bot.escalation.judged import Judged
 from bot.i18n.catalogs import I18n, Translator
-from bot.screens import footer
 from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError
 from bot.storage import Store, Tx
 from bot.storage.confirms import Answer
@@ -31,10 +30,16 @@ from bot.ui import Screen
 log = logging.getLogger(__name__)
 
 OperatorAction = Literal["claim", "close", "transfer"]
-REFUSAL = "Only the helpline's operators can do this."
 REFUSAL_EVERY = dt.timedelta(minutes=1)  # a stranger's commands in the group are answered this seldom
 MAX_REFUSED = 1_000  # strangers remembered before those refused over a minute ago are forgotten
 AWAITING_TICKET = "ticket"  # the user asked to talk: their next message opens a ticket
+_ADJECTIVES = ("Amber", "Blue", "Calm", "Green", "Quiet", "Silver", "Swift", "Warm", "Bright", "Gentle")
+_NOUNS = ("Falcon", "Poplar", "River", "Steppe", "Cedar", "Crane", "Meadow", "Apricot", "Lark", "Willow")
+
+
+def new_pseudonym() -> str:
+    """A name for operators to use instead of the user's: random, so it links nothing."""
+    return f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_NOUNS)} {secrets.randbelow(90) + 10}"
 
 
 @dataclass(frozen=True)
@@ -147,9 +152,7 @@ class Escalation:
             await tx.tickets.requeue(ticket.id)
         await tx.tickets.audit(ticket.id, None, "raised to urgent", category)
         ticket = await tx.tickets.get(ticket.id) or ticket
-        text = (f"🆘 Ticket #{ticket.id} is now URGENT ({ticket.category or ticket.kind}): "
-                f"the user's last message signals danger.")  # fmt: skip
-        await tx.outbox.add(GroupText(chat_id=self.group, text=text), ticket.id)
+        await tx.outbox.add(GroupText(chat_id=self.group, text=screens.raised_to_urgent(ticket)), ticket.id)
         await self._refresh(tx, ticket.id)
         on_duty = await self._on_duty(tx)
         pinged = on_duty | ({ticket.operator_id} if ticket.state == "claimed" and ticket.operator_id else set())
@@ -165,27 +168,23 @@ class Escalation:
         copy = GroupCopy(chat_id=self.group, from_chat_id=incoming.chat_id, message_id=incoming.message_id)
         await tx.outbox.add(copy, ticket.id)
 
-    async def set_country(self, user: User, country: str) -> Screen | None:
-        """The user said where they are: store it, and show that country's emergency numbers."""
+    async def set_country(self, user: User, country: str) -> bool:
+        """The user said where they are: store it (on their live ticket too). False for a country no longer in
+        the content, or a user with no language yet: an old button."""
         if self.content.contacts.country(country) is None or user.lang is None:
-            return None
+            return False
         async with self.store.tx() as tx:
             await tx.users.update(user.chat_id, country=country)
             ticket = await tx.tickets.live_for_user(user.id)
             if ticket is not None:
                 await tx.tickets.set_fields(ticket.id, country=country)
                 await tx.outbox.add(CardRefresh(chat_id=self.group), ticket.id)
-        t = self.i18n[user.lang]
-        return Screen(self.danger_numbers(t, country), footer(t, None))
+        return True
 
     # -- what the user reads ------------------------------------------------------------------------
 
-    def danger_numbers(self, t: Translator, country: str | None) -> str:
-        """If in danger now, whom to call (bot.screens.danger_block)."""
-        return screens.danger_block(self.content, t, country)
-
     def first_answer(self, t: Translator, country: str | None, anyone_on_duty: bool) -> Screen:
-        """The answer to an urgent message (bot.screens.urgent_answer): out of hours, numbers first."""
+        """The answer to an urgent message: out of hours, numbers first."""
         return screens.urgent_answer(self.content, t, country, anyone_on_duty, self.clock.now())
 
     async def _to_user(self, tx: Tx, user: User, screen: Screen, ticket_id: int | None) -> None:
@@ -211,7 +210,7 @@ class Escalation:
         async with self.store.tx() as tx:
             await tx.tickets.audit(ticket_id, actor_id, "refused", action)
             if tell is not None:
-                await self._to_group(tx, REFUSAL, tell)
+                await self._to_group(tx, screens.REFUSAL, tell)
 
     async def live_ticket(self, user: User) -> Ticket | None:
         async with self.store.read() as tx:
@@ -274,23 +273,21 @@ class Escalation:
         async with self.store.tx() as tx:
             ticket = await tx.tickets.get(ticket_id)
             if ticket is None:
-                return f"There is no ticket #{ticket_id}."
+                return screens.no_ticket(ticket_id)
             if ticket.state == "closed":
-                return f"Ticket #{ticket_id} is closed already."
+                return screens.closed_already(ticket_id)
             if action == "claim":
                 if ticket.state == "claimed" and ticket.operator_id != operator_id:
-                    return f"Ticket #{ticket_id} is claimed by operator {ticket.operator_id}; /transfer it first."
+                    return screens.claimed_by_another(ticket_id, ticket.operator_id)
                 await tx.tickets.claim(ticket_id, operator_id)
-                reply = f"Ticket #{ticket_id} is yours. Write here to answer; /note for notes; /say KEY for answers."
+                reply = screens.claimed(ticket_id)
             elif action == "close":
                 await tx.tickets.close(ticket_id, reason)
                 await self._tell_user_closed(tx, ticket)
-                reply = f"Ticket #{ticket_id} is closed."
                 if label is not None:
                     await tx.tickets.set_label(ticket_id, label, label_category)
                     await tx.tickets.audit(ticket_id, operator_id, "label", label)
-                elif ticket.kind == "help":
-                    reply += " Was it real danger? Mark it with the buttons on its card."
+                reply = screens.closed(ticket_id, ask_label=label is None and ticket.kind == "help")
             else:
                 await tx.tickets.unclaim(ticket_id)
                 reply = await self._transfer(tx, ticket, operator_id)
@@ -303,21 +300,20 @@ class Escalation:
         async with self.store.tx() as tx:
             ticket = await tx.tickets.get(ticket_id)
             if ticket is None or ticket.state != "closed":
-                return f"Ticket #{ticket_id} is not closed; close it first."
+                return screens.not_closed(ticket_id)
             await tx.tickets.set_label(ticket_id, label)
             await tx.tickets.audit(ticket_id, operator_id, "label", label)
             await self._refresh(tx, ticket_id)
-        return f"Ticket #{ticket_id} is marked: {LABELS[label]}."
+        return screens.marked(ticket_id, label)
 
     async def _transfer(self, tx: Tx, ticket: Ticket, operator_id: int) -> str:
         """Back to the queue, with the internal notes carried across; the user is told nothing."""
         notes = await tx.tickets.messages(ticket.id, "note")
-        summary = "\n".join(f"• {note.text}" for note in notes if note.text) or "(no notes)"
-        text = f"Ticket #{ticket.id} was handed over by operator {operator_id}. Notes so far:\n{summary}"
+        text = screens.handed_over(ticket.id, operator_id, (note.text for note in notes))
         await tx.outbox.add(GroupText(chat_id=self.group, text=text), ticket.id)
         for operator in sorted(await self._on_duty(tx) - {operator_id}):
             await self._ping(tx, operator, ticket, "Handed over")
-        return f"Ticket #{ticket.id} is back in the queue."
+        return screens.back_in_queue(ticket.id)
 
     async def _tell_user_closed(self, tx: Tx, ticket: Ticket) -> None:
         if ticket.user_id is None:
@@ -330,26 +326,23 @@ class Escalation:
     async def note(self, ticket_id: int, operator_id: int, text: str) -> str:
         async with self.store.tx() as tx:
             if await tx.tickets.get(ticket_id) is None:
-                return f"There is no ticket #{ticket_id}."
+                return screens.no_ticket(ticket_id)
             await tx.tickets.add_message(ticket_id, "note", "text", text, operator_id=operator_id)
             await tx.tickets.audit(ticket_id, operator_id, "note")
-        return f"Note kept on ticket #{ticket_id}; the user does not see it."
+        return screens.note_kept(ticket_id)
 
     async def say(self, ticket_id: int, operator_id: int, key: str) -> str:
         """Send a prepared answer in the user's language (operators may not speak it)."""
         answer = self.content.canned.answers.get(key)
         if answer is None:
-            keys = ", ".join(sorted(self.content.canned.answers))
-            if not key:
-                return f"Which answer? Write /say KEY, KEY one of: {keys}"
-            return f"No answer called {key!r}. Answers: {keys}"
+            return screens.which_answer(key, self.content.canned.answers)
         async with self.store.tx() as tx:
             ticket = await tx.tickets.get(ticket_id)
             if ticket is None or ticket.state == "closed" or ticket.user_id is None:
-                return f"Ticket #{ticket_id} is not open."
+                return screens.not_open(ticket_id)
             user = await tx.users.by_id(ticket.user_id)
             if user is None:
-                return f"Ticket #{ticket_id} has no user any more."
+                return screens.no_user(ticket_id)
             if ticket.state == "open":
                 await tx.tickets.claim(ticket_id, operator_id)
                 await self._refresh(tx, ticket_id)
@@ -358,27 +351,24 @@ class Escalation:
             await tx.tickets.operator_answered(ticket_id)
             await tx.tickets.audit(ticket_id, operator_id, "say", key)
             await self._to_user(tx, user, Screen(text), ticket_id)
-        return f"Sent “{answer.title}” to ticket #{ticket_id} in {ticket.lang}."
+        return screens.said(answer.title, ticket_id, ticket.lang)
 
     async def queue(self) -> str:
         async with self.store.read() as tx:
-            return queue_text(await tx.tickets.live(), tx.now)
+            return screens.queue_text(await tx.tickets.live(), tx.now)
 
     async def set_on_call(self, operator_id: int, on_call: bool) -> str:
         async with self.store.tx() as tx:
             await tx.operators.set_on_call(operator_id, on_call)
             await tx.tickets.audit(None, operator_id, "oncall" if on_call else "offcall")
-        return "You are on call: new tickets will ping you here." if on_call else "You are off call."
+        return screens.on_call(on_call)
 
     async def _on_duty(self, tx: Tx) -> set[int]:
         by_hand = await tx.operators.on_call()
         return (by_hand | self.content.rota.on_duty(tx.now)) & set(self.settings.operator_ids)
 
     async def _ping(self, tx: Tx, operator: int, ticket: Ticket, what: str) -> None:
-        urgency = "URGENT " if ticket.urgent else ""
-        text = (f"{what} {urgency}ticket #{ticket.id} · {ticket.lang} · {ticket.category or ticket.kind}. "
-                f"Open the operators' group to claim it.")  # fmt: skip
-        await tx.outbox.add(Ping(chat_id=operator, text=text), ticket.id)
+        await tx.outbox.add(Ping(chat_id=operator, text=screens.ping(what, ticket)), ticket.id)
 
     async def _refresh(self, tx: Tx, ticket_id: int) -> None:
         """The card's buttons and the topic's title follow the ticket's state."""
@@ -403,15 +393,13 @@ class Escalation:
                 elif tx.now - (ticket.last_operator_at or ticket.claimed_at or tx.now) >= silence:
                     await tx.tickets.unclaim(ticket.id)
                     await tx.tickets.audit(ticket.id, None, "returned", "no answer")
-                    text = (f"Ticket #{ticket.id} is back in the queue: no answer for "
-                            f"{self.settings.claimed_silence_minutes} min. /claim {ticket.id}")  # fmt: skip
+                    text = screens.returned_for_silence(ticket.id, self.settings.claimed_silence_minutes)
                     await tx.outbox.add(GroupText(chat_id=self.group, text=text), ticket.id)
                     await self._refresh(tx, ticket.id)
 
     async def _announce(self, tx: Tx, ticket: Ticket, step: int, minutes: int) -> None:
         last = step == len(self.settings.unclaimed_minutes)
-        who = "every operator" if last else "on-call operators"
-        text = f"⏰ Ticket #{ticket.id} has waited {minutes} min. Pinging {who}. /claim {ticket.id}"
+        text = screens.still_waiting(ticket.id, minutes, everyone=last)
         await tx.outbox.add(GroupText(chat_id=self.group, text=text), ticket.id)
         pinged = set(self.settings.operator_ids) if last else await self._on_duty(tx)
         for operator in sorted(pinged):
@@ -421,4 +409,4 @@ class Escalation:
             user = await tx.users.by_id(ticket.user_id)
             if user is not None:
                 t = self.i18n[ticket.lang]
-                await self._to_user(tx, user, Screen(t.text(self.content.escalation.long_wait)), ticket.id)
+                await self._to_user(tx, user, screens.long_wait(self.content, t), ticket.id)

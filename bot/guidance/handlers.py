@@ -11,7 +11,7 @@ from bot.guidance import screens, service
 from bot.i18n.catalogs import Translator
 from bot.messaging import session, show, stale_button
 from bot.services import Context, Services
-from bot.ui import LANGUAGE, SCREEN
+from bot.ui import LANGUAGE, LANGUAGES, SCREEN
 
 
 def parse_payload(payload: str, codes: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -62,7 +62,7 @@ async def menu_button(update: Update, context: Context) -> None:
         await query.answer()
         await show(context, chat_id, shared.main_menu(svc.content, chosen), edit=_editable(query.message))
         return
-    if data == "lp" or svc.i18n.get(user.lang) is None:
+    if data == LANGUAGES or svc.i18n.get(user.lang) is None:
         await query.answer()
         await show(context, chat_id, shared.language_picker(svc.translators()), edit=_editable(query.message))
         return
@@ -87,5 +87,4 @@ async def not_understood(update: Update, context: Context, t: Translator, svc: S
     """Text the bot cannot place: the main menu and one line on how to reach a person."""
     chat = update.effective_chat
     assert chat is not None  # noqa: S101
-    notice = t.gettext("I did not understand. To write to a person, press “Talk to a person”.")
-    await show(context, chat.id, shared.main_menu(svc.content, t, notice=notice), silent=silent)
+    await show(context, chat.id, screens.not_understood(svc.content, t), silent=silent)

@@ -4,8 +4,9 @@ The menus and screens other features show too are in bot.screens."""
 from __future__ import annotations
 
 from bot.content.bundle import Content
+from bot.content.contacts import Country
 from bot.i18n.catalogs import Translator
-from bot.screens import MAX_MESSAGE, contacts_block, footer
+from bot.screens import MAX_MESSAGE, footer, has_ambulance, main_menu
 from bot.ui import MAIN_MENU, OFFER, SCREEN, TALK, Button, Screen
 
 
@@ -28,3 +29,25 @@ def screen(content: Content, t: Translator, screen_id: str, came_from: str | Non
     parent = came_from if origin is not None and screen_id in origin.links else content.guidance.parent(screen_id)
     rows += footer(t, SCREEN + parent if parent else MAIN_MENU)
     return Screen(text[:MAX_MESSAGE], rows)
+
+
+def not_understood(content: Content, t: Translator) -> Screen:
+    """Text the bot cannot place: the main menu and one line on how to reach a person."""
+    notice = t.gettext("I did not understand. To write to a person, press “Talk to a person”.")
+    return main_menu(content, t, notice=notice)
+
+
+def contacts_block(content: Content, country: Country, t: Translator) -> str:
+    """The verified numbers of a country, one a line. Unverified numbers are never shown; a country with
+    none gets what to do instead."""
+    lines = []
+    for contact in country.shown():
+        line = f"☎ {contact.number} — {t.text(contact.label)}"
+        if contact.hours is not None:
+            line += f" ({t.text(contact.hours)})"
+        lines.append(line)
+    if not country.urgent():
+        lines.insert(0, t.text(content.escalation.no_number).format(country=t.text(country.name)))
+    elif not has_ambulance(country):
+        lines.append(t.text(content.escalation.no_ambulance))
+    return "\n".join(lines)

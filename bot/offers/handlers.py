@@ -15,11 +15,11 @@ from telegram import Message, Update
 from bot.escalation.service import Incoming
 from bot.i18n.catalogs import Translator
 from bot.messaging import session, show
-from bot.offers import guided, service
 from bot.offers import screens as offer_screens
-from bot.offers.service import AWAITING_OFFER
-from bot.screens import footer, main_menu
-from bot.services import Context, Services
+from bot.offers import service
+from bot.offers.service import AWAITING_OFFER, GUIDED_ACTIONS
+from bot.screens import main_menu
+from bot.services import Context
 from bot.storage.users import User
 from bot.ui import OFFER, Screen
 
@@ -48,13 +48,13 @@ async def button(update: Update, context: Context) -> None:
     user, t = await session(context, update)
     editable = query.message if isinstance(query.message, Message) else None
     action = query.data.removeprefix(OFFER)
-    if action in ("guided", "back", "quit") or action.startswith("a:"):
-        current = await _guided_step(context, svc, user, t, action, editable)
-        await query.answer(None if current else t.gettext("This menu has changed."))
+    if action in GUIDED_ACTIONS or action.startswith("a:"):
+        current = await _guided_step(context, user, t, action, editable)
+        await query.answer(None if current else offer_screens.changed_notice(t))
         return
     if action == "more":
         pages: list[Screen] = _memory(context).get(MORE_PAGES) or []
-        await query.answer(None if pages else t.gettext("This menu has changed."))
+        await query.answer(None if pages else offer_screens.changed_notice(t))
         if pages:
             await show(context, user.chat_id, pages.pop(0))
         else:
@@ -65,44 +65,27 @@ async def button(update: Update, context: Context) -> None:
         await show(context, user.chat_id, offer_screens.menu(t), edit=editable)
     elif action == "paste":
         await service.await_offer(svc.store, user.chat_id)
-        prompt = t.gettext("Send me the offer: forward the message, or paste its text here.")
-        await show(context, user.chat_id, Screen(prompt, footer(t, OFFER + "menu")), edit=editable)
+        await show(context, user.chat_id, offer_screens.paste_prompt(t), edit=editable)
     elif action == "report":
         await _report(update, context, user, t)
     else:
-        await show(context, user.chat_id, main_menu(svc.content, t, t.gettext("This menu has changed.")))
+        await show(context, user.chat_id, offer_screens.changed(svc.content, t))
 
 
-async def _guided_step(context: Context, svc: Services, user: User, t: Translator, action: str,
-                       editable: Message | None) -> bool:  # fmt: skip
+async def _guided_step(context: Context, user: User, t: Translator, action: str, editable: Message | None) -> bool:
     """One step of the guided check; False when the button pressed was an old one."""
-    questions = svc.content.offer_questions
-    current_button = True
-    state = guided.start(questions) if action == "guided" else service.state(user, questions)
-    if action == "back":
-        state = guided.back(state)
-    elif action == "quit":
-        await service.save(svc.store, user.chat_id, None)
+    svc = context.svc
+    step = await service.guided_step(svc.store, user, svc.content, action, lang=t.code, source=t.language.source)
+    if step.assessment is not None:
+        await _show_result(context, user, offer_screens.result(svc.content, t, step.assessment, scanned=False),
+                           edit=editable)  # fmt: skip
+    elif step.state is None:  # quit
         await show(context, user.chat_id, main_menu(svc.content, t), edit=editable)
-        return True
-    elif action.startswith("a:"):
-        _, question_id, value = [*action.split(":", 2), "", ""][:3]  # a malformed button changes nothing
-        current = guided.current_question(state, questions)
-        # An answer to a question no longer on screen (an old button) just shows the current question.
-        current_button = current is not None and current.id == question_id and value in ("yes", "no", "unsure")
-        if current_button:
-            state = guided.answer(state, value, questions)  # type: ignore[arg-type]
-    if guided.is_done(state, questions):
-        assessment = guided.result(state, svc.content.offers, t.language.source)
-        await service.finish_check(svc.store, user.chat_id, t.code, assessment.risk)
-        pages = offer_screens.result(svc.content, t, assessment, scanned=False)
-        await _show_result(context, user, pages, edit=editable)
-        return current_button
-    await service.save(svc.store, user.chat_id, state)
-    screen = offer_screens.question(svc.content, t, state)
-    assert screen is not None  # noqa: S101 - not done, so there is a question
-    await show(context, user.chat_id, screen, edit=editable)
-    return current_button
+    else:
+        screen = offer_screens.question(svc.content, t, step.state)
+        assert screen is not None  # noqa: S101 - not done, so there is a question
+        await show(context, user.chat_id, screen, edit=editable)
+    return step.current
 
 
 def looks_like_an_offer(message: Message, awaiting: str | None) -> bool:
@@ -147,11 +130,9 @@ async def _report(update: Update, context: Context, user: User, t: Translator) -
     """Send the last scanned offer to the operators as a non-urgent ticket."""
     offer = _memory(context).get(LAST_OFFER)
     if not offer:
-        await show(context, user.chat_id, Screen(t.gettext("Please send me the offer again, then press "
-                                                           "“Report this recruiter”."), footer(t, None)))  # fmt: skip
+        await show(context, user.chat_id, offer_screens.send_again(t))
         return
     incoming = Incoming(update.update_id, user.chat_id, offer["message_id"], "text", offer["text"])
-    thanks = Screen(t.gettext("Thank you. The helpline has the offer and will look at it."), footer(t, None))
     await context.svc.escalation.open_ticket(
         user,
         incoming,
@@ -159,6 +140,6 @@ async def _report(update: Update, context: Context, user: User, t: Translator) -
         urgent=False,
         category="reported_recruiter",
         kind="report",
-        ack=thanks,
+        ack=offer_screens.reported(t),
     )
     _memory(context).pop(LAST_OFFER, None)

@@ -7,7 +7,7 @@ from bot.i18n.catalogs import Translator
 from bot.offers import guided
 from bot.offers.assess import Assessment
 from bot.offers.report import render_pages
-from bot.screens import MAX_MESSAGE, footer
+from bot.screens import MAX_MESSAGE, footer, main_menu
 from bot.ui import HIDE, OFFER, TALK, Button, Screen
 
 
@@ -21,6 +21,30 @@ def menu(t: Translator) -> Screen:
     text = t.gettext("Check a job offer before you say yes. Answer a few questions, or send me the offer: "
                      "forward the message or paste its text.")  # fmt: skip
     return Screen(text, rows)
+
+
+def paste_prompt(t: Translator) -> Screen:
+    prompt = t.gettext("Send me the offer: forward the message, or paste its text here.")
+    return Screen(prompt, footer(t, OFFER + "menu"))
+
+
+def changed_notice(t: Translator) -> str:
+    """The answer to an old button (a restart or a content change since it was shown)."""
+    return t.gettext("This menu has changed.")
+
+
+def changed(content: Content, t: Translator) -> Screen:
+    """An old button the checker no longer knows: the main menu, saying so."""
+    return main_menu(content, t, changed_notice(t))
+
+
+def send_again(t: Translator) -> Screen:
+    """ "Report this recruiter" when the offer is no longer in memory (a restart since)."""
+    return Screen(t.gettext("Please send me the offer again, then press “Report this recruiter”."), footer(t, None))
+
+
+def reported(t: Translator) -> Screen:
+    return Screen(t.gettext("Thank you. The helpline has the offer and will look at it."), footer(t, None))
 
 
 def question(content: Content, t: Translator, state: guided.GuidedState) -> Screen | None:

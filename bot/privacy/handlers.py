@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import screens
 from bot.messaging import remember, session, show
-from bot.privacy import service
+from bot.privacy import screens, service
+from bot.screens import main_menu
 from bot.services import Context, Services
-from bot.ui import FORGET, HIDE, MAIN_MENU, Screen
+from bot.ui import FORGET
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,10 @@ async def hide(update: Update, context: Context) -> None:
     await service.hidden(svc.store, chat.id, gone, svc.escalation.group)  # its commit wakes the dispatcher
     await svc.escalation.confirms.hidden(chat.id)  # hidden instead of answering "are you in danger?"
     _, t = await session(context, update)
-    neutral = t.gettext("OK")
+    neutral = screens.hidden(t)
     try:
-        sent = await context.bot.send_message(chat.id, neutral, disable_notification=True)
+        sent = await context.bot.send_message(chat.id, neutral.text, reply_markup=neutral.markup(),
+                                              disable_notification=True)  # fmt: skip
     except TelegramError as error:
         log.info("could not leave the neutral line (%s)", type(error).__name__)
         return
@@ -75,15 +76,7 @@ async def hide(update: Update, context: Context) -> None:
 
 async def forget(update: Update, context: Context) -> None:
     user, t = await session(context, update)
-    text = t.gettext("Delete everything the helpline keeps about you: your language, your answers, your "
-                     "messages to us? This cannot be undone.")  # fmt: skip
-    if context.svc.settings.export_labels:  # the NGO teaches the bot with operators' labels (helpline export-labels)
-        text += "\n\n" + t.gettext("To help the bot recognise danger, the helpline may use the words of your messages "
-                                   "to a person, without names, numbers and addresses. If you delete everything, "
-                                   "it will not.")  # fmt: skip
-    rows = [[screens.Button(t.gettext("Yes, delete"), FORGET + "yes"), screens.Button(t.gettext("No"), FORGET + "no")],
-            [screens.Button(t.gettext("Hide this chat"), HIDE)]]
-    await show(context, user.chat_id, Screen(text, rows))
+    await show(context, user.chat_id, screens.forget_question(t, export_labels=context.svc.settings.export_labels))
 
 
 async def forget_button(update: Update, context: Context) -> None:
@@ -94,7 +87,7 @@ async def forget_button(update: Update, context: Context) -> None:
     user, t = await session(context, update)
     await _answer(update)
     if query.data != FORGET + "yes":
-        await show(context, user.chat_id, screens.main_menu(svc.content, t))
+        await show(context, user.chat_id, main_menu(svc.content, t))
         return
     await _delete_chat(context, svc, user.chat_id)
     await service.forget(svc.store, user.chat_id, svc.escalation.group)
@@ -102,11 +95,11 @@ async def forget_button(update: Update, context: Context) -> None:
     for memory in (context.user_data, context.chat_data):
         if memory is not None:
             memory.clear()
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Main menu"), callback_data=MAIN_MENU)]])
+    done = screens.forgotten(t)
     # Not remembered: nothing about this user is kept any more.
     try:
-        await context.bot.send_message(user.chat_id, t.gettext("Done. We deleted what we kept about you."),
-                                       reply_markup=markup, disable_notification=True)  # fmt: skip
+        await context.bot.send_message(user.chat_id, done.text, reply_markup=done.markup(),
+                                       disable_notification=True)  # fmt: skip
     except TelegramError as error:
         log.info("could not confirm a forget (%s)", type(error).__name__)
 
@@ -116,5 +109,4 @@ async def silent(update: Update, context: Context) -> None:
     svc = context.svc
     user, t = await session(context, update)
     await service.set_silent(svc.store, user.chat_id, not user.silent)
-    text = t.gettext("Messages will come silently.") if not user.silent else t.gettext("Messages will come with sound.")
-    await show(context, user.chat_id, Screen(text, screens.footer(t, None)))
+    await show(context, user.chat_id, screens.silent(t, on=not user.silent))

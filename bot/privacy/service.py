@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.privacy import screens
 from bot.storage import Store, Tx
 from bot.storage.outbox import GroupErase, GroupText
 from bot.ui import DELETE_BATCH
@@ -34,8 +35,7 @@ async def hidden(store: Store, chat_id: int, deleted: list[int], group: int) -> 
         ticket = await tx.tickets.live_for_user(user.id) if user else None
         if ticket is not None:
             await tx.tickets.audit(ticket.id, None, "user hid the chat")
-            text = f"Ticket #{ticket.id}: the user hid the chat. Write short, neutral messages."
-            await tx.outbox.add(GroupText(chat_id=group, text=text), ticket.id)
+            await tx.outbox.add(GroupText(chat_id=group, text=screens.user_hid_chat(ticket.id)), ticket.id)
     return ticket.id if ticket else None
 
 
@@ -64,8 +64,7 @@ async def forget(store: Store, chat_id: int, group: int) -> list[int]:
             await erase_from_group(tx, group, ticket_id)
         for ticket_id in closed:
             # In the General topic: the ticket's own topic is being deleted.
-            text = f"Ticket #{ticket_id} is closed: the user asked the helpline to forget them."
-            await tx.outbox.add(GroupText(chat_id=group, text=text))
+            await tx.outbox.add(GroupText(chat_id=group, text=screens.ticket_forgotten(ticket_id)))
     return closed
 
 

@@ -18,7 +18,9 @@ def _date(value: str) -> dt.date:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.stats.report import Stats, format_stats, read_stats
+    from bot.stats.report import Stats
+    from bot.stats.screens import format_stats
+    from bot.stats.service import read_stats
     from bot.storage import Store
 
     if not settings.database.exists():

@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-
 from telegram import Update
 
 from bot.escalation.handlers import answer_operator
 from bot.services import Context
-from bot.stats.report import format_stats, read_stats
-
-DEFAULT_DAYS = 30
-USAGE = "Usage: /stats, /stats 7 (days) or /stats 2025-01-31 (since that day)."
-LIMIT = 4096 - len("<pre></pre>")
-
-
-def since_from_args(args: list[str], today: dt.date) -> dt.date | None:
-    """No argument: the last 30 days; a number: that many days; a date: since that day. None when unreadable."""
-    if not args:
-        return today - dt.timedelta(days=DEFAULT_DAYS)
-    value = args[0]
-    if value.isdigit() and 0 < int(value) <= 3660:
-        return today - dt.timedelta(days=int(value))
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
+from bot.stats import screens, service
 
 
 async def stats_command(update: Update, context: Context) -> None:
@@ -34,12 +14,8 @@ async def stats_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None  # noqa: S101
     svc = context.svc
-    since = since_from_args(list(context.args or []), svc.clock.now().date())
+    since = service.since_from_args(list(context.args or []), svc.clock.now().date())
     if since is None:
-        await answer_operator(context, message, USAGE)
+        await answer_operator(context, message, screens.USAGE)
         return
-    report = format_stats(await read_stats(svc.store, since))
-    text = html.escape(report)
-    if len(text) > LIMIT:
-        text = text[: LIMIT - 2].rsplit("\n", 1)[0] + "\n…"
-    await answer_operator(context, message, f"<pre>{text}</pre>", html=True)
+    await answer_operator(context, message, screens.in_telegram(await service.read_stats(svc.store, since)), html=True)

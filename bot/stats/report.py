@@ -1,4 +1,5 @@
-"""The statistics report: pure functions from the store's anonymous counts to a `Stats` model and a table.
+"""The statistics report: a pure function from the store's anonymous counts to a `Stats` model (read from the
+store by bot.stats.service, shown by bot.stats.screens).
 
 Nothing here names or counts a person: starts are counted per leaflet source, language and day; checks and
 scans per language and risk level; tickets only by category, with how long people waited.
@@ -9,13 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from pydantic import BaseModel
-
-if TYPE_CHECKING:
-    from bot.storage import Store
 
 NO_CATEGORY = "-"
 CHECK_EVENTS = ("check", "scan")
@@ -152,68 +149,3 @@ def _per_lang(rows: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, int]]
     for lang, value, count in rows:
         table.setdefault(lang, {})[value] = table.get(lang, {}).get(value, 0) + count
     return table
-
-
-async def read_stats(store: Store, since: dt.date) -> Stats:
-    """Read the counts in one consistent read of the store and build the report."""
-    async with store.read() as tx:
-        starts = await tx.stats.starts(since)
-        events = await tx.stats.events(since)
-        timings = await tx.stats.ticket_timings(since)
-        labels = await tx.stats.labels(since)
-        confirms = await tx.stats.confirm_answers(since)
-    return build_stats(since, starts, events, timings, labels, confirms)
-
-
-def _minutes_text(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
-
-
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
-    return [fmt.format(*header), *(fmt.format(*row) for row in rows)]
-
-
-def format_stats(stats: Stats) -> str:
-    """A plain-text report for a terminal or a Telegram <pre> block (English: it is read by operators)."""
-    lines = [f"Since {stats.since.isoformat()}", "", f"Starts: {stats.starts_total}"]
-    if stats.starts_by_source:
-        lines += _table(("source", "starts"), [(s, str(n)) for s, n in stats.starts_by_source.items()])
-        lines += ["", *_table(("language", "starts"), [(s, str(n)) for s, n in stats.starts_by_lang.items()])]
-        by_day: Counter[str] = Counter()
-        for row in stats.starts:
-            by_day[row.day.isoformat()] += row.count
-        lines += ["", *_table(("day", "starts"), [(d, str(n)) for d, n in sorted(by_day.items())])]
-    lines.append("")
-    for name in CHECK_EVENTS:
-        risks = stats.checks_by_risk.get(name, {})
-        label = "Guided checks" if name == "check" else "Offer scans"
-        lines.append(f"{label}: {sum(risks.values())}" + (
-            " (" + ", ".join(f"{risk} {count}" for risk, count in risks.items()) + ")" if risks else ""))  # fmt: skip
-    lines += ["", f"Tickets: {stats.tickets_total}"]
-    if stats.tickets:
-        header = ("category", "opened", "claimed", "answered", "claim med", "claim p90", "answer med", "answer p90")
-        rows = [
-            (c.category, str(c.opened), str(c.claimed), str(c.answered), _minutes_text(c.to_claim.median),
-             _minutes_text(c.to_claim.p90), _minutes_text(c.to_answer.median), _minutes_text(c.to_answer.p90))
-            for c in stats.tickets
-        ]  # fmt: skip
-        rows.append(("all", str(stats.tickets_total), str(stats.to_claim.count), str(stats.to_answer.count),
-                     _minutes_text(stats.to_claim.median), _minutes_text(stats.to_claim.p90),
-                     _minutes_text(stats.to_answer.median), _minutes_text(stats.to_answer.p90)))  # fmt: skip
-        lines += _table(header, rows)
-        lines.append("(times in minutes from the request)")
-    lines += ["", "Teaching the judgement, per language (tickets marked on closing; answers to “in danger now?”):"]
-    langs = sorted(set(stats.labels) | set(stats.confirms))
-    if langs:
-        labels_header = ("language", "real", "not urgent", "wrong cat", "asked: yes", "no", "unanswered")
-        label_rows = [
-            (lang, *(str(stats.labels.get(lang, {}).get(key, 0)) for key in ("real", "noturgent", "wrongcat")),
-             *(str(stats.confirms.get(lang, {}).get(key, 0)) for key in ("yes", "no", "unanswered")))
-            for lang in langs
-        ]  # fmt: skip
-        lines += _table(labels_header, label_rows)
-    else:
-        lines.append("nothing yet")
-    return "\n".join(lines)

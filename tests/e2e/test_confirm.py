@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from support.harness import GROUP_ID, OPERATORS, FakeClock, Person, RunningBot, buttons, make_settings, shipped_content
 
-from bot.escalation.confirm import question
+from bot.escalation.screens import question
 from bot.escalation.triage import Triage
 from bot.standin.server import StandIn
-from bot.stats.report import read_stats
+from bot.stats.service import read_stats
 
 OFFERS = Path(__file__).resolve().parents[1] / "data" / "offers"
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from support.harness import GROUP_ID, OPERATORS, STRANGER, FakeClock, Person, RunningBot, button_data
 
-from bot.escalation.service import REFUSAL
+from bot.escalation.screens import REFUSAL
 from bot.standin.server import StandIn
 
 URGENT = "Помогите, у меня забрали паспорт и не выпускают с работы"

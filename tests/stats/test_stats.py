@@ -13,8 +13,10 @@ import pytest
 
 from bot.cli import main
 from bot.services import SERVICES, Services
-from bot.stats.handlers import since_from_args, stats_command
-from bot.stats.report import build_stats, format_stats, read_stats, waiting
+from bot.stats.handlers import stats_command
+from bot.stats.report import build_stats, waiting
+from bot.stats.screens import format_stats
+from bot.stats.service import read_stats, since_from_args
 from bot.storage import Store
 
 DAY1 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)

@@ -14,7 +14,8 @@ import pytest
 BOT = Path(__file__).resolve().parents[2] / "bot"
 
 # Lowest first. A module is on the floor of the longest prefix that names it (bot.escalation.handlers is a
-# handler, the rest of bot.escalation a feature's service). Keep in step with ARCHITECTURE.md.
+# handler; the rest of bot.escalation, its service and screens included, is a feature). Keep in step with
+# ARCHITECTURE.md.
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("bot", "bot.paths", "bot.clock", "bot.settings", "bot.yamlfile", "bot.logs", "bot.common", "bot.text",
               "bot.ui", "bot.floodgate", "bot.ratelimit", "bot.i18n.languages", "bot.i18n.transliterate",
@@ -32,8 +33,11 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
              "bot.stats.cli", "bot.standin.terminal", "bot.labels.cli", "bot.judgement.train")),
 ]
 
-# Features that must not reach into each other even on one floor: the urgent path stays on its own.
-FORBIDDEN = [("bot.escalation", "bot.guidance"), ("bot.escalation", "bot.privacy")]
+# Features that must not reach into each other even on one floor: the urgent path stays on its own. And a
+# feature's screens are pure: they never call its service (the service uses them).
+FEATURES = ("escalation", "offers", "privacy", "guidance", "stats")
+FORBIDDEN = [("bot.escalation", "bot.guidance"), ("bot.escalation", "bot.privacy"),
+             *((f"bot.{feature}.screens", f"bot.{feature}.service") for feature in FEATURES)]  # fmt: skip
 
 
 def modules() -> dict[str, Path]:
