@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.common import ContentError, Problem
-from bot.judgement.features import PAIR, WORD, cues, sentences, word_grams
+from bot.judgement.features import NGRAMS, PAIR, WORD, Ngrams, cues, sentences, word_grams
 from bot.text.normalize import Token, tokenize
 
 MODEL_FILE = Path("model") / "judgement.json.gz"  # inside the content folder
@@ -73,6 +73,8 @@ class Part:
         self.weights = np.stack(columns, axis=1).astype(np.float32) if columns else np.zeros((len(vocab), 0))
         self.bias = np.asarray([data["bias"][head] for head in self.heads], dtype=np.float64)
         self.thresholds = {key: float(value) for key, value in data.get("thresholds", {}).items()}
+        low, high = data.get("ngrams", NGRAMS)
+        self.ngrams: Ngrams = (int(low), int(high))  # the character grams this part was trained on
         # Word → the rows of its own features: people's texts share most of their words (bounded, as the matcher's).
         self._word_rows: dict[str, tuple[int, ...]] = {}
 
@@ -83,7 +85,7 @@ class Part:
     def rows_of_word(self, word: str) -> tuple[int, ...]:
         rows = self._word_rows.get(word)
         if rows is None:
-            rows = tuple(row for gram in word_grams(word) if (row := self.index.get(gram)) is not None)
+            rows = tuple(row for gram in word_grams(word, self.ngrams) if (row := self.index.get(gram)) is not None)
             if len(self._word_rows) >= MEMORY_WORDS:
                 self._word_rows.clear()
             self._word_rows[word] = rows

@@ -24,7 +24,8 @@ from sklearn.model_selection import StratifiedKFold
 from bot.content.offers import OffersContent, load_offers
 from bot.content.triage import load_triage
 from bot.judgement import data as training
-from bot.judgement.features import features, features_without_cues, sentences
+from bot.judgement.features import NGRAMS, Ngrams, features, features_without_cues, sentences
+from bot.judgement.features import analyzer as features_with
 from bot.judgement.model import FORMAT, Part, skeletons
 from bot.text.normalize import prepare
 
@@ -35,7 +36,12 @@ MAX_FEATURES = {"urgency": 20_000, "offers": 20_000, "flags": 12_000}  # the str
 MIN_FLAG_SENTENCES = 4  # a flag model needs this many marked sentences
 GRID = np.round(np.arange(0.005, 1.0, 0.005), 3)
 # Targets the thresholds are chosen for (per language, on cross-validated scores).
-NORMAL_TICKET, URGENT_SEEN, NORMAL_CONFIRM = 0.05, 0.99, 0.15
+NORMAL_TICKET, URGENT_SEEN, NORMAL_CONFIRM, URGENT_TICKET = 0.05, 0.99, 0.15, 0.95
+# Character grams and C the urgency model is tried with (by cross-validation when it is trained). On 2,397
+# messages longer grams kept fewer normal messages in the confirm band at the same urgent recall; the data decide.
+URGENCY_SETTINGS: tuple[tuple[Ngrams, float], ...] = tuple(
+    (ngrams, c) for ngrams in ((3, 5), (4, 6), (5, 6), (4, 7)) for c in (10.0, 30.0)
+)
 LEGIT_HIGH, DECEPTIVE_SEEN = 0.05, 0.98
 # Flags shown as sure: the target is 85 % precision; thresholds chosen on cross-validated scores promise a little
 # more than they keep on new offers, so the nested figures must reach 87 %. Costs of a wrong sure flag, in
@@ -54,20 +60,30 @@ class Head:
     labels: list[int]
 
 
-def fit_part(texts: Sequence[str], heads: dict[str, Head], limit: int, analyzer: Analyzer = features) -> dict[str, Any]:
+def fit_part(
+    texts: Sequence[str],
+    heads: dict[str, Head],
+    limit: int,
+    analyzer: Analyzer | None = None,
+    *,
+    ngrams: Ngrams = NGRAMS,
+    c: float = C,
+) -> dict[str, Any]:
     """Fit a vocabulary and its heads; keep the `limit` features that weigh most, refit on them; as JSON data."""
-    analyzer = _cached(analyzer)
+    analyzer = _cached(analyzer or features_with(ngrams))
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2, dtype=np.float64)
     matrix = vectorizer.fit_transform(texts)
     vocabulary = vectorizer.get_feature_names_out()
-    coefs = _fit_heads(matrix, heads)
+    coefs = _fit_heads(matrix, heads, c)
     strength = np.max(np.abs(np.vstack([coef for coef, _ in coefs.values()])), axis=0)
     order = sorted(range(len(vocabulary)), key=lambda i: (-strength[i], vocabulary[i]))
     kept = sorted(str(vocabulary[i]) for i in order[:limit] if strength[i] > 0)
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, vocabulary=kept, dtype=np.float64)
     matrix = vectorizer.fit_transform(texts)
-    coefs = _fit_heads(matrix, heads)
+    coefs = _fit_heads(matrix, heads, c)
     return {
+        "ngrams": list(ngrams),
+        "c": c,
         "vocabulary": "\n".join(kept),
         "idf": _floats(vectorizer.idf_),
         "heads": sorted(heads),
@@ -100,12 +116,12 @@ def _cached(analyzer: Analyzer) -> Analyzer:
 _CACHES: dict[Analyzer, Analyzer] = {}
 
 
-def _fit_heads(matrix: Any, heads: dict[str, Head]) -> dict[str, tuple[np.ndarray, float]]:
+def _fit_heads(matrix: Any, heads: dict[str, Head], c: float) -> dict[str, tuple[np.ndarray, float]]:
     fitted = {}
     for name in sorted(heads):
         head = heads[name]
         # The dual problem: far fewer texts than features, so several times faster than the primal.
-        model = LogisticRegression(C=C, solver="liblinear", dual=True, class_weight="balanced", random_state=SEED,
+        model = LogisticRegression(C=c, solver="liblinear", dual=True, class_weight="balanced", random_state=SEED,
                                    max_iter=5000)  # fmt: skip
         model.fit(matrix[head.rows], head.labels)
         fitted[name] = (model.coef_[0], float(model.intercept_[0]))
@@ -142,27 +158,82 @@ class UrgencyCV:
 
 
 def cross_validate_urgency(
-    messages: Sequence[training.Message], content_dir: Path, analyzer: Analyzer = features
+    messages: Sequence[training.Message],
+    content_dir: Path,
+    analyzer: Analyzer | None = None,
+    *,
+    ngrams: Ngrams = NGRAMS,
+    c: float = C,
+    rule_hits: tuple[np.ndarray, list[str | None]] | None = None,
+    categories: bool = True,
 ) -> UrgencyCV:
+    """Each message scored by a model that did not see it (`categories=False`: the urgent head only, quicker)."""
     from bot.escalation.triage import Triage
 
-    rules = Triage(load_triage(content_dir))
     texts = [m.text for m in messages]
+    if rule_hits is None:
+        verdicts = [Triage(load_triage(content_dir)).classify(text) for text in texts]
+        rule_hits = np.array([v.matched is not None for v in verdicts]), [v.category for v in verdicts]
     scores = np.zeros(len(messages))
-    categories: list[str | None] = [None] * len(messages)
+    guessed: list[str | None] = [None] * len(messages)
     for train, test in _folds([f"{m.lang}:{m.category}" for m in messages]):
-        part_data = fit_part([texts[i] for i in train], urgency_heads([messages[i] for i in train]),
-                             MAX_FEATURES["urgency"], analyzer)  # fmt: skip
-        part = Part.from_json(part_data)
+        heads = urgency_heads([messages[i] for i in train])
+        if not categories:
+            heads = {"urgent": heads["urgent"]}
+        part = Part.from_json(fit_part([texts[i] for i in train], heads, MAX_FEATURES["urgency"], analyzer,
+                                       ngrams=ngrams, c=c))  # fmt: skip
         others = [i for i, head in enumerate(part.heads) if head != "urgent"]
         for i in test:
             decision = part.decision(skeletons(texts[i]))
             scores[i] = 1 / (1 + np.exp(-decision[part.column("urgent")]))
             if others:
-                categories[i] = part.heads[others[int(np.argmax(decision[others]))]].removeprefix("category:")
-    verdicts = [rules.classify(text) for text in texts]
-    return UrgencyCV(scores, categories, np.array([v.matched is not None for v in verdicts]),
-                     [v.category for v in verdicts])  # fmt: skip
+                guessed[i] = part.heads[others[int(np.argmax(decision[others]))]].removeprefix("category:")
+    return UrgencyCV(scores, guessed, rule_hits[0], rule_hits[1])
+
+
+def urgency_figures(cv: UrgencyCV, messages: Sequence[training.Message], t: dict[str, float]) -> dict[str, list[float]]:
+    """Per language: urgent → ticket, urgent → ticket or confirm, normal → ticket, normal → confirm."""
+    b = bands(cv.scores, cv.rule_hits, t)
+    urgent = np.array([m.urgent for m in messages])
+    lang_of = np.array([m.lang for m in messages])
+    figures = {}
+    for lang in sorted(set(lang_of)):
+        u, n = urgent & (lang_of == lang), ~urgent & (lang_of == lang)
+        seen, normal = (b[u] if u.any() else np.array([2])), (b[n] if n.any() else np.array([0]))
+        figures[lang] = [float(np.mean(seen == 2)), float(np.mean(seen >= 1)), float(np.mean(normal == 2)),
+                         float(np.mean(normal == 1))]  # fmt: skip
+    return figures
+
+
+def shortfall(figures: dict[str, list[float]]) -> float:
+    """How far the weakest language falls short of the four targets, added up: what a setting is chosen by."""
+    urgent_ticket, urgent_seen = (min(f[k] for f in figures.values()) for k in (0, 1))
+    normal_ticket, normal_confirm = (max(f[k] for f in figures.values()) for k in (2, 3))
+    return (max(0.0, URGENT_TICKET - urgent_ticket) + max(0.0, URGENT_SEEN - urgent_seen)
+            + max(0.0, normal_ticket - NORMAL_TICKET) + max(0.0, normal_confirm - NORMAL_CONFIRM))  # fmt: skip
+
+
+def choose_urgency_settings(messages: Sequence[training.Message], content_dir: Path) -> tuple[Ngrams, float, list[str]]:
+    """The character grams and regularisation of the urgency model, by cross-validation (the urgent head alone,
+    each at the thresholds it would get): the least shortfall from the targets in the weakest language."""
+    from bot.escalation.triage import Triage
+
+    rules = Triage(load_triage(content_dir))
+    verdicts = [rules.classify(m.text) for m in messages]
+    hits = np.array([v.matched is not None for v in verdicts]), [v.category for v in verdicts]
+    lines = ["urgency settings, 5-fold cross-validation of the urgent head (per language kk/ru/uz: urg→tkt urg→t|c "
+             "nrm→tkt nrm→cnf)"]  # fmt: skip
+    tried = []
+    for ngrams, c in URGENCY_SETTINGS:
+        cv = cross_validate_urgency(messages, content_dir, ngrams=ngrams, c=c, rule_hits=hits, categories=False)
+        thresholds, _ = choose_urgency_thresholds(cv, messages)
+        figures = urgency_figures(cv, messages, thresholds)
+        tried.append((round(shortfall(figures), 9), ngrams, c))
+        shares = "  ".join(f"{lang} " + "/".join(f"{v:.1%}" for v in f) for lang, f in figures.items())
+        lines.append(f"  grams {ngrams[0]}–{ngrams[1]}, C {c:g}: {shares}  shortfall {tried[-1][0]:.3f}")
+    _, ngrams, c = min(tried, key=lambda t: t[0])  # the first of equals
+    lines.append(f"  chosen: grams {ngrams[0]}–{ngrams[1]}, C {c:g}")
+    return ngrams, c, lines
 
 
 def bands(scores: np.ndarray, hits: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
@@ -473,7 +544,7 @@ class Trained:
     messages: list[training.Message]
     offers: list[training.Offer]
     notes: list[str]
-    flag_lines: list[str] = field(default_factory=list)  # the nested cross-validation of the sure flags
+    choice_lines: list[str] = field(default_factory=list)  # how the urgency settings and the sure flags were chosen
 
 
 def train(content_dir: Path) -> Trained:
@@ -483,12 +554,13 @@ def train(content_dir: Path) -> Trained:
     if not messages or not offers:
         raise training.TrainingDataError(f"{root}: no messages or no offers to learn from")
     offer_content = load_offers(content_dir)
-    urgency_cv = cross_validate_urgency(messages, content_dir)
+    ngrams, c, setting_lines = choose_urgency_settings(messages, content_dir)
+    urgency_cv = cross_validate_urgency(messages, content_dir, ngrams=ngrams, c=c)
     urgency_thresholds, notes = choose_urgency_thresholds(urgency_cv, messages)
     offers_cv = cross_validate_offers(offers, offer_content)
     offer_thresholds, offer_notes = choose_offer_thresholds(offers_cv, offers)
     flag_thresholds, flag_notes, flag_lines = choose_flag_thresholds(offers_cv, offers)
-    urgency = fit_part([m.text for m in messages], urgency_heads(messages), MAX_FEATURES["urgency"])
+    urgency = fit_part([m.text for m in messages], urgency_heads(messages), MAX_FEATURES["urgency"], ngrams=ngrams, c=c)
     urgency["thresholds"] = urgency_thresholds
     offer_part = fit_part([o.text for o in offers], offer_heads(offers), MAX_FEATURES["offers"])
     offer_part["thresholds"] = offer_thresholds
@@ -497,7 +569,8 @@ def train(content_dir: Path) -> Trained:
     flag_part["thresholds"] = flag_thresholds
     data = {"format": FORMAT, "training_sha256": training.training_hash(content_dir), "urgency": urgency,
             "offers": offer_part, "flags": flag_part}  # fmt: skip
-    return Trained(data, urgency_cv, offers_cv, messages, offers, notes + offer_notes + flag_notes, flag_lines)
+    return Trained(data, urgency_cv, offers_cv, messages, offers, notes + offer_notes + flag_notes,
+                   setting_lines + flag_lines)
 
 
 def model_bytes(data: dict[str, Any]) -> bytes:
@@ -599,7 +672,7 @@ def report(trained: Trained) -> list[str]:
 
     lines = urgency_report(trained, trained.data["urgency"]["thresholds"])
     lines += offers_report(trained, trained.data["offers"]["thresholds"])
-    lines += trained.flag_lines
+    lines += trained.choice_lines
     lines += [f"  note: {note}" for note in trained.notes]
     raw = model_bytes(trained.data)
     started = time.perf_counter()

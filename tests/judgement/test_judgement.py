@@ -20,7 +20,7 @@ from bot.content.offers import OffersContent, load_offers
 from bot.content.triage import Category, Pattern, TriageRules, load_triage
 from bot.escalation.triage import Triage, triage_lines
 from bot.judgement.data import load_offers as load_examples
-from bot.judgement.features import features, sentences
+from bot.judgement.features import analyzer, sentences
 from bot.judgement.model import FUNCTION_WORDS, MODEL_FILE, Judgement, flag_verdict, load_judgement
 from bot.offers.report import check_offer_json
 from bot.offers.scan import OfferChecker
@@ -128,10 +128,11 @@ def test_scoring_needs_no_scikit_learn() -> None:
 
 def test_the_run_time_features_are_the_training_features(model: Judgement) -> None:
     """The scorer counts the rows of the very features the analyzer gives scikit-learn."""
-    part = model.urgency
-    for text in ("Помогите, нас заперли в подвале!", "agar pasportimni olib qoʻysa nima qilaman", "мені ұрды", ""):
-        expected = sorted(row for gram in features(text) if (row := part.index.get(gram)) is not None)
-        assert sorted(part.rows([t.skeleton for t in tokenize(text)])) == expected
+    for part in (model.urgency, model.offers, model.flags):
+        for text in ("Помогите, нас заперли в подвале!", "agar pasportimni olib qoʻysa nima qilaman", "мені ұрды", ""):
+            grams = analyzer(part.ngrams)(text)
+            expected = sorted(row for gram in grams if (row := part.index.get(gram)) is not None)
+            assert sorted(part.rows([t.skeleton for t in tokenize(text)])) == expected
 
 
 def test_the_model_is_small_and_quick(model: Judgement, triage: Triage) -> None:
