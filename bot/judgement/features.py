@@ -78,9 +78,10 @@ def features(text: str) -> list[str]:
     return token_features(tokenize(text))
 
 
-def features_without_cues(text: str) -> list[str]:
-    """The same without the cue features, for measuring whether they help (`helpline train --ablate`)."""
-    return token_features(tokenize(text), with_cues=False)
+@cache
+def features_without_cues(ngrams: Ngrams = NGRAMS) -> Callable[[str], list[str]]:
+    """The analyzer without the cue features, for measuring whether they help (`helpline train --ablate`)."""
+    return lambda text: token_features(tokenize(text), with_cues=False, ngrams=ngrams)
 
 
 @cache

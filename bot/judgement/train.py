@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 from bot.content.offers import OffersContent, load_offers
 from bot.content.triage import load_triage
 from bot.judgement import data as training
-from bot.judgement.features import NGRAMS, Ngrams, features, features_without_cues, sentences
+from bot.judgement.features import NGRAMS, Ngrams, features_without_cues, sentences
 from bot.judgement.features import analyzer as features_with
 from bot.judgement.model import FORMAT, Part, skeletons
 from bot.text.normalize import prepare
@@ -648,11 +648,17 @@ def offers_report(trained: Trained, thresholds: dict[str, float]) -> list[str]:
 
 
 def ablate_cues(content_dir: Path) -> list[str]:
-    """Cross-validated figures with and without the cue features, at the thresholds each would choose."""
+    """Cross-validated figures with and without the cue features, at the thresholds each would choose (with the
+    character grams and C of the shipped model, if there is one)."""
+    from bot.judgement.model import MODEL_FILE, read_model
+
     messages = training.load_messages(content_dir / training.TRAINING_DIR / "urgency")
+    settings = read_model(content_dir / MODEL_FILE)["urgency"] if (content_dir / MODEL_FILE).exists() else {}
+    ngrams: Ngrams = tuple(settings.get("ngrams", NGRAMS))  # type: ignore[assignment]
+    c = float(settings.get("c", C))
     lines = []
-    for name, analyzer in (("with cues", features), ("without cues", features_without_cues)):
-        cv = cross_validate_urgency(messages, content_dir, analyzer)
+    for name, analyzer in (("with cues", features_with(ngrams)), ("without cues", features_without_cues(ngrams))):
+        cv = cross_validate_urgency(messages, content_dir, analyzer, ngrams=ngrams, c=c)
         thresholds, _ = choose_urgency_thresholds(cv, messages)
         urgent = np.array([m.urgent for m in messages])
         b = bands(cv.scores, cv.rule_hits, thresholds)
