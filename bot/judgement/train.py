@@ -32,7 +32,7 @@ from bot.text.normalize import prepare
 SEED = 0
 FOLDS = 5
 C = 30.0  # little regularisation: char grams are many and each is weak (chosen by cross-validation: 3, 10, 30, 100)
-MAX_FEATURES = {"urgency": 20_000, "offers": 20_000, "flags": 12_000}  # the strongest: ≤ 10 MB in memory
+MAX_FEATURES = {"urgency": 20_000, "offers": 12_000, "flags": 12_000}  # the strongest: ≤ 10 MB in memory (8.3 MB)
 MIN_FLAG_SENTENCES = 4  # a flag model needs this many marked sentences
 GRID = np.round(np.arange(0.005, 1.0, 0.005), 3)
 # Targets the thresholds are chosen for (per language, on cross-validated scores).
