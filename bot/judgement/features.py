@@ -37,6 +37,7 @@ _HYPOTHETICAL = frozenset({
     "zavtra",
 })  # fmt: skip
 _PAST_PREFIXES = ("godnazad", "letnazad", "kogdato")  # two words: "год назад", "когда-то"
+_PAST_INITIALS = frozenset(prefix[0] for prefix in _PAST_PREFIXES)
 
 
 Ngrams = tuple[int, int]
@@ -54,10 +55,12 @@ def word_grams(word: str, ngrams: Ngrams = NGRAMS) -> tuple[str, ...]:
 
 def cues(words: Sequence[str]) -> list[str]:
     found = []
-    joined = [a + b for a, b in pairwise(words)]
-    if any(w in _PAST for w in words) or any(j.startswith(_PAST_PREFIXES) for j in joined):
+    # Two words can only make a past prefix if the first starts with a prefix's first letter: no joining else.
+    if not _PAST.isdisjoint(words) or any(
+        a[:1] in _PAST_INITIALS and (a + b).startswith(_PAST_PREFIXES) for a, b in pairwise(words)
+    ):
         found.append(CUE_PAST)
-    if any(w in _HYPOTHETICAL for w in words):
+    if not _HYPOTHETICAL.isdisjoint(words):
         found.append(CUE_HYPOTHETICAL)
     return found
 
