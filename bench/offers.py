@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from bot.content.offers import load_offers  # noqa: E402
 from bot.judgement.data import Offer  # noqa: E402
 from bot.judgement.data import load_offers as load_examples  # noqa: E402
-from bot.judgement.model import MODEL_FILE, load_judgement  # noqa: E402
+from bot.judgement.model import MODEL_FILE, flag_verdict, load_judgement  # noqa: E402
 from bot.offers.scan import OfferChecker  # noqa: E402
 
 LANGS = ("kk", "ru", "uz")
@@ -229,10 +229,12 @@ def cross_validated(content: Path, offers: list[Offer]) -> tuple[dict[str, Any],
         rules_risk = cv.rule_risk[i]
         alone[offer.id] = Verdict(rules_risk, cv.rule_flags[i], set())
         risk = combined_risk(ModelRisk(float(cv.scores[i]), t["high"], t["rule_high"], t["medium"]), rules_risk)  # type: ignore[arg-type]
-        scores = cv.sentence_scores[i]
-        shown = {flag for flag, p in scores.items() if p >= flag_t.get(f"flag:{flag}", 1.1)} - cv.rule_flags[i]
-        sure = {flag for flag in shown if scores[flag] >= flag_t.get(f"sure:{flag}", 1.1)}
-        combined[offer.id] = Verdict(risk, cv.rule_flags[i] | sure, shown - sure)
+        scores = cv.flag_scores[i]
+        verdicts = {flag: flag_verdict(flag_t, flag, flag in cv.rule_flags[i], p) for flag, p in scores.items()}
+        sure = {flag for flag in cv.rule_flags[i] if verdicts.get(flag, "sure") == "sure"}
+        sure |= {flag for flag, verdict in verdicts.items() if verdict == "sure"}
+        shown = (cv.rule_flags[i] | {flag for flag, verdict in verdicts.items() if verdict}) - sure
+        combined[offer.id] = Verdict(risk, sure, shown)
     return summarise(corpus, alone), summarise(corpus, combined)
 
 

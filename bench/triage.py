@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from bot.content.triage import load_triage  # noqa: E402
 from bot.escalation.triage import Triage  # noqa: E402
 from bot.judgement.data import Message, load_messages  # noqa: E402
-from bot.judgement.model import MODEL_FILE, load_judgement  # noqa: E402
+from bot.judgement.model import MODEL_FILE, load_judgement, read_model  # noqa: E402
 
 LANGS = ("kk", "ru", "uz")
 URGENT_TARGET, SEEN_TARGET, NORMAL_TARGET, CONFIRM_TARGET = 0.95, 0.99, 0.05, 0.15
@@ -181,7 +181,8 @@ def main() -> int:
     if not args.no_cv:
         from bot.judgement import train
 
-        cv = train.cross_validate_urgency(training, args.content)
+        settings = read_model(args.content / MODEL_FILE)["urgency"]  # the grams and C the model was chosen with
+        cv = train.cross_validate_urgency(training, args.content, ngrams=tuple(settings["ngrams"]), c=settings["c"])
         thresholds = model.urgency.thresholds
         print_table("training set, 5-fold cross-validation (rules were written on part of it)", training, {
             "rules alone": [2 if hit else 0 for hit in cv.rule_hits],

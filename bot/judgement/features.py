@@ -1,23 +1,24 @@
 """The features the judgement models see: one function, used by training (as scikit-learn's analyzer) and at run time.
 
 Everything works on the project's own skeletons (bot/text/normalize.py), so Kazakh without its letters, Russian in
-Latin letters and Uzbek in either script meet before any weight is learned. Character 3–5-grams inside word
-boundaries carry typos and inflection; word unigrams and bigrams carry phrases; two cue features mark framing in
-the past ("it was years ago") or as a hypothesis ("what if…", "can an employer…"), which lowers urgency.
+Latin letters and Uzbek in either script meet before any weight is learned. Character n-grams inside word
+boundaries carry typos and inflection (each model has its range, the urgency model's chosen by cross-validation);
+word unigrams and bigrams carry phrases; two cue features mark framing in the past ("it was years ago") or as a
+hypothesis ("what if…", "can an employer…"), which lowers urgency.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from bot.text.normalize import Token, tokenize
 
 # Bump when the features change: the shipped model then no longer matches (the content check says so).
-VERSION = "2"
-NGRAMS = range(3, 6)  # 3–5: cross-validation (2114 messages) put 2–5 at 89.9 % urgent → ticket, 3–5 at 91.8 %
+VERSION = "3"
+NGRAMS = (3, 5)  # the shortest and longest character gram, unless a model says otherwise
 WORD = "w:"  # prefixes keep the kinds apart: a character gram never contains ':'
 PAIR = "b:"
 CUE_PAST = "#past"
@@ -36,33 +37,39 @@ _HYPOTHETICAL = frozenset({
     "zavtra",
 })  # fmt: skip
 _PAST_PREFIXES = ("godnazad", "letnazad", "kogdato")  # two words: "год назад", "когда-то"
+_PAST_INITIALS = frozenset(prefix[0] for prefix in _PAST_PREFIXES)
+
+
+Ngrams = tuple[int, int]
 
 
 @lru_cache(maxsize=65_536)
-def word_grams(word: str) -> tuple[str, ...]:
+def word_grams(word: str, ngrams: Ngrams = NGRAMS) -> tuple[str, ...]:
     """A word's own features: the word and its character grams within its boundaries."""
     padded = f" {word} "
     grams = [WORD + word]
-    for n in NGRAMS:
+    for n in range(ngrams[0], ngrams[1] + 1):
         grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return tuple(grams)
 
 
 def cues(words: Sequence[str]) -> list[str]:
     found = []
-    joined = [a + b for a, b in pairwise(words)]
-    if any(w in _PAST for w in words) or any(j.startswith(_PAST_PREFIXES) for j in joined):
+    # Two words can only make a past prefix if the first starts with a prefix's first letter: no joining else.
+    if not _PAST.isdisjoint(words) or any(
+        a[:1] in _PAST_INITIALS and (a + b).startswith(_PAST_PREFIXES) for a, b in pairwise(words)
+    ):
         found.append(CUE_PAST)
-    if any(w in _HYPOTHETICAL for w in words):
+    if not _HYPOTHETICAL.isdisjoint(words):
         found.append(CUE_HYPOTHETICAL)
     return found
 
 
-def token_features(tokens: Sequence[Token], *, with_cues: bool = True) -> list[str]:
+def token_features(tokens: Sequence[Token], *, with_cues: bool = True, ngrams: Ngrams = NGRAMS) -> list[str]:
     words = [token.skeleton for token in tokens]
     out: list[str] = []
     for word in words:
-        out.extend(word_grams(word))
+        out.extend(word_grams(word, ngrams))
     out.extend(f"{PAIR}{a} {b}" for a, b in pairwise(words))
     if with_cues:
         out.extend(cues(words))
@@ -74,9 +81,18 @@ def features(text: str) -> list[str]:
     return token_features(tokenize(text))
 
 
-def features_without_cues(text: str) -> list[str]:
-    """The same without the cue features, for measuring whether they help (`helpline train --ablate`)."""
-    return token_features(tokenize(text), with_cues=False)
+@cache
+def features_without_cues(ngrams: Ngrams = NGRAMS) -> Callable[[str], list[str]]:
+    """The analyzer without the cue features, for measuring whether they help (`helpline train --ablate`)."""
+    return lambda text: token_features(tokenize(text), with_cues=False, ngrams=ngrams)
+
+
+@cache
+def analyzer(ngrams: Ngrams) -> Callable[[str], list[str]]:
+    """`features` with another range of character grams (one function a range: training caches by function)."""
+    if ngrams == NGRAMS:
+        return features
+    return lambda text: token_features(tokenize(text), ngrams=ngrams)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+|\s*•\s*|\s+[-–—]\s+(?=\S)")

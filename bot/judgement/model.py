@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.common import ContentError, Problem
-from bot.judgement.features import PAIR, WORD, cues, sentences, word_grams
+from bot.judgement.features import NGRAMS, PAIR, WORD, Ngrams, cues, sentences, word_grams
 from bot.text.normalize import Token, tokenize
 
 MODEL_FILE = Path("model") / "judgement.json.gz"  # inside the content folder
@@ -73,6 +73,8 @@ class Part:
         self.weights = np.stack(columns, axis=1).astype(np.float32) if columns else np.zeros((len(vocab), 0))
         self.bias = np.asarray([data["bias"][head] for head in self.heads], dtype=np.float64)
         self.thresholds = {key: float(value) for key, value in data.get("thresholds", {}).items()}
+        low, high = data.get("ngrams", NGRAMS)
+        self.ngrams: Ngrams = (int(low), int(high))  # the character grams this part was trained on
         # Word → the rows of its own features: people's texts share most of their words (bounded, as the matcher's).
         self._word_rows: dict[str, tuple[int, ...]] = {}
 
@@ -83,7 +85,7 @@ class Part:
     def rows_of_word(self, word: str) -> tuple[int, ...]:
         rows = self._word_rows.get(word)
         if rows is None:
-            rows = tuple(row for gram in word_grams(word) if (row := self.index.get(gram)) is not None)
+            rows = tuple(row for gram in word_grams(word, self.ngrams) if (row := self.index.get(gram)) is not None)
             if len(self._word_rows) >= MEMORY_WORDS:
                 self._word_rows.clear()
             self._word_rows[word] = rows
@@ -92,13 +94,16 @@ class Part:
     def rows(self, words: Sequence[str]) -> list[int]:
         """The rows of every feature of these words, as `features.token_features` makes them (one per occurrence)."""
         found: list[int] = []
+        known = self._word_rows  # most words are known: a lookup, not a call
         for word in words:
-            found.extend(self.rows_of_word(word))
+            found.extend(known.get(word) or self.rows_of_word(word))
         index = self.index
         for a, b in pairwise(words):
             if (row := index.get(f"{PAIR}{a} {b}")) is not None:
                 found.append(row)
-        found.extend(row for cue in cues(words) if (row := index.get(cue)) is not None)
+        for cue in cues(words):
+            if (row := index.get(cue)) is not None:
+                found.append(row)
         return found
 
     def vector(self, words: Sequence[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
@@ -135,7 +140,10 @@ class Part:
         firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         norms = np.sqrt(np.add.reduceat(values * values, firsts))
         values /= np.repeat(norms, np.diff(np.r_[firsts, len(values)]))
-        result[owner[firsts]] += np.add.reduceat(self.weights[rows] * values[:, None], firsts, axis=0)
+        # float32 products: the weights hold no more precision, and summing them is twice as quick (decisions
+        # move by < 1e-4)
+        scaled = self.weights[rows] * values.astype(np.float32)[:, None]
+        result[owner[firsts]] += np.add.reduceat(scaled, firsts, axis=0)
         return result
 
     def probabilities(self, words: Sequence[str]) -> dict[str, float]:
@@ -166,6 +174,7 @@ class Judgement:
             self.urgency = Part(data["urgency"])
             self.offers = Part(data["offers"])
             self.flags = Part(data["flags"])
+            self.reader = OfferReader(self.offers, self.flags)
             self.categories = tuple(h.removeprefix("category:") for h in self.urgency.heads if h != "urgent")
             self._urgent = self.urgency.column("urgent")
             for name in ("ticket", "rule_ticket", "confirm"):
@@ -231,11 +240,24 @@ class Judgement:
         """Each flag model's probability that this sentence shows its flag."""
         return self.flags.probabilities(skeletons(sentence))
 
-    def offer(self, text: str) -> tuple[float, list[tuple[int, int]], npt.NDArray[np.float64]]:
-        """The offer's score, its sentences (start, end) and each flag model's probability per sentence
-        (sentences × flag heads): the text read once."""
+    def offer(self, text: str) -> OfferReading:
+        return self.reader.read(text)
+
+    def flag_reading(self, reading: OfferReading) -> dict[str, tuple[float, int | None]]:
+        return self.reader.flag_scores(reading)
+
+
+class OfferReader:
+    """The offer-risk part (with a head per flag on the whole offer) and the per-sentence flag part together."""
+
+    def __init__(self, offers: Part, flags: Part) -> None:
+        self.offers, self.flags = offers, flags
+
+    def read(self, text: str) -> OfferReading:
+        """The offer read once: its score, each flag's offer-level probability, its sentences and each flag
+        model's probability per sentence."""
         tokens = tokenize(text)
-        score = self.offers.probabilities([token.skeleton for token in tokens])["deceptive"]
+        whole = self.offers.probabilities([token.skeleton for token in tokens])
         spans, texts = [], []
         position = 0
         for start, end in sentences(text):
@@ -247,9 +269,53 @@ class Judgement:
             if position > first:
                 spans.append((start, end))
                 texts.append([token.skeleton for token in tokens[first:position]])
+        offer_flags = {head.removeprefix("flag:"): p for head, p in whole.items() if head.startswith("flag:")}
         if not texts or not self.flags.heads:
-            return score, [], np.zeros((0, len(self.flags.heads)))
-        return score, spans, 1.0 / (1.0 + np.exp(-self.flags.decisions(texts)))
+            return OfferReading(whole["deceptive"], offer_flags, [], np.zeros((0, len(self.flags.heads))))
+        return OfferReading(whole["deceptive"], offer_flags, spans, 1.0 / (1.0 + np.exp(-self.flags.decisions(texts))))
+
+    def flag_scores(self, reading: OfferReading) -> dict[str, tuple[float, int | None]]:
+        """Per flag a sentence model knows: its score (`flag_score`: the strongest sentence's probability with the
+        offer-level one) and that sentence (an index into `reading.spans`; None: the offer has no sentence)."""
+        found: dict[str, tuple[float, int | None]] = {}
+        strongest = reading.sentences.argmax(axis=0) if len(reading.spans) else None
+        for column, head in enumerate(self.flags.heads):
+            flag = head.removeprefix("flag:")
+            sentence = 0.0 if strongest is None else float(reading.sentences[strongest[column], column])
+            where = None if strongest is None else int(strongest[column])
+            found[flag] = (flag_score(sentence, reading.flags.get(flag), reading.score), where)
+        return found
+
+
+@dataclass(frozen=True)
+class OfferReading:
+    score: float  # 0–1: how likely the offer is deceptive
+    flags: dict[str, float]  # flag → the offer-level model's probability
+    spans: list[tuple[int, int]]  # the sentences (start, end)
+    sentences: npt.NDArray[np.float64]  # sentences × flag heads: each sentence model's probability
+
+
+def flag_score(sentence: float, offer: float | None, deceptive: float) -> float:
+    """One score per flag: the mean of its strongest sentence's and the whole offer's probability (the sentence's
+    alone when no offer-level head knows the flag), times √(the offer's deceptive score): cross-validated, this
+    found more flags at the same precision than either alone, their maximum, geometric mean or other weights."""
+    mean = sentence if offer is None else (sentence + offer) / 2
+    return mean * math.sqrt(deceptive)
+
+
+Verdict = Literal["sure", "possible"]
+
+
+def flag_verdict(thresholds: dict[str, float], flag: str, rule_hit: bool, score: float) -> Verdict | None:
+    """How a flag is shown, with the thresholds chosen by cross-validation (bot/judgement/train.py): a rule's hit is
+    sure from `rule:<flag>` (below it the model doubts it: possible, with the rule's evidence); a flag only the
+    models see is sure from `sure:<flag>` and possible from `flag:<flag>`. A flag without thresholds (no model
+    knows it) is sure when a rule finds it."""
+    if rule_hit:
+        return "sure" if score >= thresholds.get(f"rule:{flag}", 0.0) else "possible"
+    if score >= thresholds.get(f"sure:{flag}", 1.1):
+        return "sure"
+    return "possible" if score >= thresholds.get(f"flag:{flag}", 1.1) else None
 
 
 def read_model(path: Path) -> dict[str, Any]:
@@ -295,7 +361,10 @@ __all__ = [
     "WORD",
     "Judgement",
     "ModelError",
+    "OfferReading",
     "Urgency",
+    "flag_score",
+    "flag_verdict",
     "load_judgement",
     "model_problems",
 ]

@@ -2,8 +2,9 @@
 
 The rules' weights add up, and one weak flag alone never makes an offer high. When the model has read the text
 (bot/judgement/), it decides: high from its high threshold, or from a lower one when the rules say high too;
-medium from its medium threshold or when the rules say medium or high. Flags its sentence models suggest are
-"possible": shown with their sentence, weighed nothing.
+medium from its medium threshold or when the rules say medium or high. Flags only the flag models find weigh
+nothing (sure or "possible", shown with their sentence); a rule's hit they doubt is shown as "possible" and still
+weighs, as the thresholds were chosen.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 from bot.content.offers import OffersContent, Risk
 from bot.offers.facts import Facts, PayCheck
 
-Source = Literal["text", "pay", "contact", "answer"]
+Source = Literal["text", "pay", "contact", "answer", "model"]  # model: found by the flag models alone
 
 
 class FlagHit(BaseModel):
@@ -27,7 +28,7 @@ class FlagHit(BaseModel):
     weight: float = 0.0
     unsure: bool = False  # raised by "not sure": a prompt to ask, weighted lower
     question: str | None = None
-    possible: bool = False  # suggested by a per-flag model only, not by a rule: shown as "possible"
+    possible: bool = False  # shown as "possible": found by the flag models alone, or a rule's hit they doubt
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def assess(
         definition = flags.get(hit.flag)
         if definition is None or definition.hint:
             continue
-        weight = 0.0 if hit.possible else hit.weight or definition.weight
+        weight = 0.0 if hit.source == "model" else hit.weight or definition.weight
         if hit.unsure:
             weight *= factor
         hit = hit.model_copy(update={"weight": round(weight, 2)})
@@ -80,13 +81,14 @@ def assess(
         if old is None or (old.possible, -old.weight) > (hit.possible, -hit.weight):  # a sure flag beats a possible one
             best[hit.flag] = hit
     chosen = sorted(best.values(), key=lambda h: (h.possible, -h.weight, h.flag))
-    sure = [hit for hit in chosen if not hit.possible]
-    score = round(sum(hit.weight for hit in sure), 2)
+    # The rules' own hits weigh, doubted or not (as the thresholds were chosen): a flag model's finding weighs nothing.
+    ruled = [hit for hit in chosen if hit.source != "model"]
+    score = round(sum(hit.weight for hit in ruled), 2)
     advice = content.advice
     risk: Risk = "high" if score >= advice.high else "medium" if score >= advice.medium else "low"
-    certain = [hit for hit in sure if not hit.unsure]
+    certain = [hit for hit in ruled if not hit.unsure]
     strong = any(flags[hit.flag].strong for hit in certain)
-    if risk == "high" and len(sure) == 1 and not strong:
+    if risk == "high" and len(ruled) == 1 and not strong:
         risk = "medium"  # one weak flag is weak evidence, whatever its weight
     if model is not None:
         risk = combined_risk(model, risk)

@@ -141,8 +141,8 @@ def to_json(assessment: Assessment) -> dict[str, Any]:
 
 
 def check_offer_json(path_label: str, text: str, checker: Any, lang: str | None) -> dict[str, Any]:
-    """`helpline check-offer --json`: file, risk, flags (id and evidence: the rules' sure flags), lang, score (0–1)
-    and possible (id and the sentence that suggests it: flags found by a sentence model only)."""
+    """`helpline check-offer --json`: file, risk, flags (id and evidence: the sure flags), lang, score (0–1)
+    and possible (id and evidence: a flag only the models find, with its sentence, or a rule's hit they doubt)."""
     assessment = checker.check(text, lang)
     return {
         "file": path_label,
@@ -175,7 +175,8 @@ def check_offer_report(path_label: str, text: str, checker: Any, lang: str | Non
         out.append("  no warning signs found (this does not clear the offer)")
     for hit in assessment.flags:
         definition = content.rules.flags[hit.flag]
-        strength = ("strong" if definition.strong else "weak") + (", possible: a model only" if hit.possible else "")
+        doubt = ", possible: a model only" if hit.source == "model" else ", possible: the models doubt the rule"
+        strength = ("strong" if definition.strong else "weak") + (doubt if hit.possible else "")
         evidence = _pay_line(assessment, content, shown) if hit.flag == "pay_too_high" else hit.evidence
         out.append(f"  - {hit.flag} [{hit.weight:g}, {strength}] {_t(definition.title, shown)}: «{evidence or ''}»")
     facts = assessment.facts

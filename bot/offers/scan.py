@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-import numpy as np
-import numpy.typing as npt
-
 from bot.content.offers import OffersContent
-from bot.judgement.model import Judgement
+from bot.judgement.model import Judgement, OfferReading, flag_verdict
 from bot.offers.assess import Assessment, FlagHit, ModelRisk, assess
 from bot.offers.facts import Facts, PayCheck, extract, pay_check
 from bot.text.detect import detect_language
@@ -93,31 +90,29 @@ class OfferChecker:
         hits, model = result.hits, None
         if self.model is not None:
             thresholds = self.model.offers.thresholds
-            score, spans, probabilities = self.model.offer(text)
-            model = ModelRisk(score, thresholds["high"], thresholds["rule_high"], thresholds["medium"])
-            hits = hits + model_flags(self.model, text, spans, probabilities, {hit.flag for hit in hits})
+            reading = self.model.offer(text)
+            model = ModelRisk(reading.score, thresholds["high"], thresholds["rule_high"], thresholds["medium"])
+            hits = judged_flags(self.model, text, reading, hits)
         return assess(hits, self.content, facts=result.facts, pay=result.pay, lang=lang or result.lang, model=model)
 
 
-def model_flags(
-    model: Judgement,
-    text: str,
-    spans: list[tuple[int, int]],
-    probabilities: npt.NDArray[np.float64],
-    found: set[str],
-) -> list[FlagHit]:
-    """Flags the rules did not find but a sentence model does, each with its most telling sentence: "possible",
-    or sure where cross-validation found the model right at least 85 % of the time from that score."""
-    if not spans:
-        return []
+def judged_flags(model: Judgement, text: str, reading: OfferReading, hits: list[FlagHit]) -> list[FlagHit]:
+    """The rules' hits, "possible" where the flag models doubt them (the rule's words still quoted), and the flags
+    only the models see with their most telling sentence: sure or possible as cross-validation chose
+    (bot/judgement/model.py `flag_verdict`)."""
     thresholds = model.flags.thresholds
-    strongest = probabilities.argmax(axis=0)
-    hits = []
-    for column, head in enumerate(model.flags.heads):
-        flag = head.removeprefix("flag:")
-        p = float(probabilities[strongest[column], column])
-        if flag not in found and p >= thresholds.get(head, 1.1):
-            start, end = spans[strongest[column]]
-            sure = p >= thresholds.get(f"sure:{flag}", 1.1)
-            hits.append(FlagHit(flag=flag, evidence=text[start:end], source="text", possible=not sure))
-    return sorted(hits, key=lambda hit: hit.flag)
+    scores = model.flag_reading(reading)
+    judged = []
+    for hit in hits:
+        known = scores.get(hit.flag)
+        if known is not None and flag_verdict(thresholds, hit.flag, True, known[0]) == "possible":
+            hit = hit.model_copy(update={"possible": True})
+        judged.append(hit)
+    found = {hit.flag for hit in hits}
+    for flag, (score, where) in sorted(scores.items()):
+        verdict = flag_verdict(thresholds, flag, False, score)
+        if flag in found or verdict is None or where is None:
+            continue
+        start, end = reading.spans[where]
+        judged.append(FlagHit(flag=flag, evidence=text[start:end], source="model", possible=verdict == "possible"))
+    return judged

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.cli import main
@@ -19,8 +20,8 @@ from bot.content.offers import OffersContent, load_offers
 from bot.content.triage import Category, Pattern, TriageRules, load_triage
 from bot.escalation.triage import Triage, triage_lines
 from bot.judgement.data import load_offers as load_examples
-from bot.judgement.features import features, sentences
-from bot.judgement.model import FUNCTION_WORDS, MODEL_FILE, Judgement, load_judgement
+from bot.judgement.features import analyzer, sentences
+from bot.judgement.model import FUNCTION_WORDS, MODEL_FILE, Judgement, flag_verdict, load_judgement
 from bot.offers.report import check_offer_json
 from bot.offers.scan import OfferChecker
 from bot.text.normalize import tokenize
@@ -127,10 +128,11 @@ def test_scoring_needs_no_scikit_learn() -> None:
 
 def test_the_run_time_features_are_the_training_features(model: Judgement) -> None:
     """The scorer counts the rows of the very features the analyzer gives scikit-learn."""
-    part = model.urgency
-    for text in ("Помогите, нас заперли в подвале!", "agar pasportimni olib qoʻysa nima qilaman", "мені ұрды", ""):
-        expected = sorted(row for gram in features(text) if (row := part.index.get(gram)) is not None)
-        assert sorted(part.rows([t.skeleton for t in tokenize(text)])) == expected
+    for part in (model.urgency, model.offers, model.flags):
+        for text in ("Помогите, нас заперли в подвале!", "agar pasportimni olib qoʻysa nima qilaman", "мені ұрды", ""):
+            grams = analyzer(part.ngrams)(text)
+            expected = sorted(row for gram in grams if (row := part.index.get(gram)) is not None)
+            assert sorted(part.rows([t.skeleton for t in tokenize(text)])) == expected
 
 
 def test_the_model_is_small_and_quick(model: Judgement, triage: Triage) -> None:
@@ -204,22 +206,52 @@ def test_urgent_is_exactly_the_ticket_band(triage: Triage) -> None:
 
 
 def test_the_model_sets_the_risk_and_suggests_possible_flags(model: Judgement, offers: OffersContent) -> None:
-    checker = OfferChecker(offers, model)
+    checker, rules = OfferChecker(offers, model), OfferChecker(offers)
     examples = load_examples(CONTENT / "training" / "offers")
-    possible_seen = 0
-    for example in examples[:120]:
+    possible_seen = doubted_seen = model_sure_seen = 0
+    for example in examples[:160]:
         assessment = checker.check(example.text)
         assert assessment.model_score is not None and 0 <= assessment.model_score <= 1
         sure = [hit for hit in assessment.flags if not hit.possible]
         maybe = [hit for hit in assessment.flags if hit.possible]
         assert assessment.flags == sure + maybe, "sure flags first"
         assert not {hit.flag for hit in sure} & {hit.flag for hit in maybe}
-        assert assessment.score == round(sum(hit.weight for hit in sure), 2)
-        for hit in maybe:
-            possible_seen += 1
-            assert hit.weight == 0 and hit.evidence and hit.evidence in example.text
-            assert any(example.text[start:end] == hit.evidence for start, end in sentences(example.text))
-    assert possible_seen, "the sentence models suggest something somewhere"
+        # The rules' own hits weigh, as without a model (doubted or not); a flag model's finding weighs nothing.
+        alone = rules.check(example.text)
+        assert assessment.score == alone.score
+        assert {hit.flag for hit in assessment.flags if hit.source != "model"} == {hit.flag for hit in alone.flags}
+        for hit in assessment.flags:
+            if hit.source == "model":
+                assert hit.weight == 0 and hit.evidence
+                assert any(example.text[start:end] == hit.evidence for start, end in sentences(example.text))
+                possible_seen += hit.possible
+                model_sure_seen += not hit.possible
+            elif hit.possible:  # a rule's hit the flag models doubt: still quoted, by the rule's own words
+                doubted_seen += 1
+                assert hit.evidence in {h.evidence for h in alone.flags if h.flag == hit.flag}
+    assert possible_seen and model_sure_seen and doubted_seen
+
+
+def test_flags_are_shown_as_their_thresholds_say() -> None:
+    t = {"rule:fee": 0.3, "sure:fee": 0.6, "flag:fee": 0.4}
+    assert flag_verdict(t, "fee", True, 0.5) == "sure"
+    assert flag_verdict(t, "fee", True, 0.1) == "possible"  # a rule's hit is never dropped, only doubted
+    assert flag_verdict(t, "fee", False, 0.7) == "sure"
+    assert flag_verdict(t, "fee", False, 0.5) == "possible"
+    assert flag_verdict(t, "fee", False, 0.2) is None
+    assert flag_verdict(t, "cash_pay", True, 0.0) == "sure"  # no model knows it: the rule decides
+    assert flag_verdict(t, "cash_pay", False, 0.99) is None
+
+
+def test_sure_thresholds_follow_the_cost_of_a_wrong_flag() -> None:
+    from bot.judgement import train
+
+    score = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
+    truth = np.array([True, True, True, False, True, False, False, False])
+    assert 0.4 < train._best_cut(score, truth, 1.0) <= 0.5  # 4 right, 1 wrong
+    assert 0.6 < train._best_cut(score, truth, 4.0) <= 0.7  # a wrong one costs more than the fourth right one brings
+    assert train._best_cut(score[truth == 0], truth[truth == 0], 1.0) == 1.1  # nothing right: never sure
+    assert train._best_cut(score[:0], truth[:0], 1.0, rule=True) == 0.0  # no rule hits seen: they stay sure
 
 
 def test_check_offer_json_keeps_its_keys_and_adds_score_and_possible(model: Judgement, offers: OffersContent) -> None:
