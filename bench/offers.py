@@ -58,10 +58,26 @@ class Verdict(NamedTuple):
     lang: str | None = None
 
 
-def evaluate(checker: OfferChecker, corpus: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Counts per flag and language (sure flags), risk shares, and each offer's result."""
+# Flags added after both held-out sets were frozen: their writers could not mark them, so on a held-out set a
+# hit of one is neither right nor wrong. It is left out of the flag figures and counted apart instead.
+NEWER_THAN_HELDOUT = frozenset({"movement_restricted"})
+
+
+def evaluate(
+    checker: OfferChecker, corpus: dict[str, dict[str, Any]], unscored: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Counts per flag and language (sure flags), risk shares, and each offer's result; `unscored` flags are
+    taken out of the flag counts (the risk still counts them)."""
     verdicts = {name: verdict_of(checker, label["text"]) for name, label in corpus.items()}
-    return summarise(corpus, verdicts)
+    scored = {
+        name: v._replace(sure=v.sure - unscored, possible=v.possible - unscored) for name, v in verdicts.items()
+    }
+    report = summarise(corpus, scored)
+    def shown(flag: str, deceptive: bool) -> int:
+        return sum(flag in v.sure for name, v in verdicts.items() if corpus[name]["deceptive"] == deceptive)
+
+    report["unscored"] = {flag: {"deceptive": shown(flag, True), "legit": shown(flag, False)} for flag in unscored}
+    return report
 
 
 def verdict_of(checker: OfferChecker, text: str) -> Verdict:
@@ -262,12 +278,17 @@ def main(argv: list[str] | None = None) -> int:
         )
     heldout = load_corpus(args.heldout) if args.heldout.is_dir() else {}
     if heldout:
-        model_report = evaluate(combined, heldout)
+        model_report = evaluate(combined, heldout, NEWER_THAN_HELDOUT)
         ok &= print_report(
             f"held-out set, never tuned on ({len(heldout)} offers)",
-            {"rules alone": evaluate(alone, heldout), "rules+model": model_report},
+            {"rules alone": evaluate(alone, heldout, NEWER_THAN_HELDOUT), "rules+model": model_report},
             per_flag=True,
         )
+        for flag, shown in model_report["unscored"].items():
+            print(
+                f"  {flag}: added after the held-out set was frozen, so not scored; shown as sure on "
+                f"{shown['deceptive']} deceptive and {shown['legit']} legitimate offers"
+            )
         if args.misses:
             for name, result in model_report["results"].items():
                 deceptive = heldout[name]["deceptive"]
