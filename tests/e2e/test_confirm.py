@@ -174,8 +174,10 @@ async def test_during_a_pasted_offer_check_no_shows_the_check(standin: StandIn, 
 
 async def test_a_pasted_ad_in_the_confirm_band_is_checked_not_asked_about(standin: StandIn, bot: RunningBot,
                                                                        database: Path) -> None:  # fmt: skip
-    ad = (OFFERS / "ru" / "d01.txt").read_text(encoding="utf-8")
-    assert bot.services.triage.classify(ad).band == "confirm", "pick an ad the model puts in the confirm band"
+    triage: Triage = bot.services.triage
+    ads = [path.read_text(encoding="utf-8") for path in sorted(OFFERS.glob("ru/*.txt"))]
+    ad = next((text for text in ads if triage.classify(text).band == "confirm"), None)
+    assert ad is not None, "no Russian sample offer is in the confirm band any more: add one to tests/data/offers/ru"
     person = Person(standin, 3007)
     await person.start("ru")
     await person.send("/check")
