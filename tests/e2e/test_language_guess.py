@@ -55,13 +55,17 @@ async def test_help_in_a_few_words_opens_a_ticket_then_asks_the_language(standin
 
 
 async def test_danger_in_english_reaches_an_operator(standin: StandIn, bot: RunningBot, database: Path) -> None:
-    # The rule sees it ("locked in"); the model, which knows no English, doubts it: the bot asks, in every language.
+    # The rule sees it ("locked in"); the model, trained on no English, may doubt it: then the bot asks first.
+    text = "I am locked in, they took my passport"
+    band = bot.services.triage.classify(text).band
+    assert band in ("ticket", "confirm"), band
     person = Person(standin, 5404, "en")
-    question = await person.send("I am locked in, they took my passport")
-    yes = question["reply_markup"]["inline_keyboard"][0][0]
-    assert yes["callback_data"].startswith("cf:y:"), question
-    query = await standin.press(person.id, question["message_id"], yes["callback_data"])
-    await standin.wait_until(lambda: standin.callback_answer(query) is not None)
+    answer = await person.send(text)
+    if band == "confirm":
+        yes = answer["reply_markup"]["inline_keyboard"][0][0]
+        assert yes["callback_data"].startswith("cf:y:"), answer
+        query = await standin.press(person.id, answer["message_id"], yes["callback_data"])
+        await standin.wait_until(lambda: standin.callback_answer(query) is not None)
     await standin.wait_until(lambda: any("Held" in (m.get("text") or "") for m in standin.bot_messages(GROUP_ID)))
     assert lang_of(database, person.id) is None, "then they choose their language"
 
