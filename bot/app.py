@@ -191,7 +191,7 @@ def register_handlers(application: HelplineApp, settings: Settings, group: int) 
 
 async def _post_init(application: HelplineApp, settings: Settings, content: Content, clock: Clock,
                      judgement: Judgement | None) -> None:
-    store = Store(settings.database, clock)
+    store = Store(settings.store_target(), clock)
     await store.open()
     if isinstance(application.bot, DurableBot):
         application.bot.inbox.store = store

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -58,6 +59,10 @@ PRIVATE_SPACING = 1.0  # seconds between two sends into one private chat: Telegr
 UNEXPECTED_ATTEMPTS = 5  # a failure we do not know (a bug, most likely) is tried this often, then set aside
 STOP_DEADLINE = 5.0  # seconds the sends under way get at a stop; a row cut short is sent again next start
 TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units
+# A lane's head is claimed for this long, renewed while it is sent: the survivors take a dead replica's lanes
+# over within it (the replica test's target is 30 s).
+LEASE = dt.timedelta(seconds=15)
+RENEW_EVERY = 5.0  # seconds
 LONG_CARD_NOTE = "The user's words are too long for one message: they are in the file below."
 
 
@@ -128,6 +133,7 @@ class Dispatcher:
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._is_forum: bool | None = None
+        self.holder = uuid.uuid4().hex  # this sender's name on the rows it claims
         self.delivered = 0
         self.set_aside: Counter[tuple[str, str]] = Counter()  # (kind, reason) → rows set aside by this process
         store.on_outbox(self.wake)  # a commit that queued rows wakes the loop
@@ -137,6 +143,13 @@ class Dispatcher:
 
     def start(self) -> None:
         self._loop = asyncio.create_task(self._run(), name="outbox-dispatcher")
+
+    async def _release(self, item_id: int | None = None) -> None:
+        try:
+            async with self.store.autocommit() as tx:
+                await tx.outbox.release(self.holder, item_id)
+        except Exception as error:  # the claims run out on their own
+            log.warning("the dispatcher could not give up its claims (%s)", type(error).__name__)
 
     async def stop(self, deadline: float = STOP_DEADLINE) -> None:
         """No new sends; the sends under way get `deadline` seconds, then are cut short (a row cut short stays
@@ -154,13 +167,24 @@ class Dispatcher:
             for task in late:
                 task.cancel()
             await asyncio.wait(late, timeout=1.0)
+        await self._release()  # what is left is another replica's (or the next start's) at once
 
     async def _run(self) -> None:
+        if not self.store.postgres:
+            # SQLite has one process: a claim still there is a dead run's, and nobody else's to wait for.
+            async with self.store.autocommit() as tx:
+                await tx.outbox.release()
+        renewed = asyncio.get_running_loop().time()
         while True:
             self._event.clear()
             try:
+                if self._tasks and asyncio.get_running_loop().time() - renewed > RENEW_EVERY:
+                    async with self.store.autocommit() as tx:
+                        await tx.outbox.renew(self.holder, tx.now + LEASE)
+                    renewed = asyncio.get_running_loop().time()
+                async with self.store.autocommit() as tx:  # one statement: claimed whole, or not at all
+                    heads = await tx.outbox.claim(self.holder, tx.now + LEASE)
                 async with self.store.read() as tx:
-                    heads = await tx.outbox.heads()
                     due = await tx.outbox.next_due()
                     now = tx.now
             except Exception:
@@ -173,6 +197,8 @@ class Dispatcher:
                     task = asyncio.create_task(self._deliver(item))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
+                else:  # claimed as its lane's last send was being recorded: given back, taken next round
+                    await self._release(item.id)
             wait = 1.0 if due is None else min(1.0, max(0.01, (due - now).total_seconds()))
             try:
                 await asyncio.wait_for(self._event.wait(), timeout=wait)

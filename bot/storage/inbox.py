@@ -64,7 +64,7 @@ def scrub(value: Any) -> Any:
 
 class InboxRepo(Repo):
     async def save(self, updates: Iterable[dict[str, Any]]) -> None:
-        await self.conn.executemany(
+        await self.many(
             "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
             [(u["update_id"], json.dumps(scrub(u), ensure_ascii=False), self.stamp) for u in updates],
         )
