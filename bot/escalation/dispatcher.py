@@ -61,8 +61,8 @@ STOP_DEADLINE = 5.0  # seconds the sends under way get at a stop; a row cut shor
 TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units
 # A lane's head is claimed for this long, renewed while it is sent: the survivors take a dead replica's lanes
 # over within it (the replica test's target is 30 s).
-LEASE = dt.timedelta(seconds=15)
-RENEW_EVERY = 5.0  # seconds
+LEASE = dt.timedelta(seconds=10)
+RENEW_EVERY = 3.0  # seconds
 LONG_CARD_NOTE = "The user's words are too long for one message: they are in the file below."
 
 
