@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import traceback
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -52,6 +52,10 @@ from bot.ui import OPERATOR
 log = logging.getLogger(__name__)
 
 LADDER_EVERY = dt.timedelta(seconds=30)
+# The ladder and the retention run on one replica at a time: the one holding this lease, renewed at every
+# run; a dead holder's runs out and the next replica to run a job takes it over.
+JOBS_LEASE = dt.timedelta(seconds=75)
+REPLICA = "replica"  # bot_data key: this process's name on the lease
 PROFILE = "profile"  # bot_data key of the task that sets the bot's profile
 
 
@@ -209,10 +213,24 @@ async def _post_init(application: HelplineApp, settings: Settings, content: Cont
     await replay_unhandled(application, store)
     jobs = application.job_queue
     if jobs is not None:
-        jobs.run_repeating(escalation.ladder_job, interval=LADDER_EVERY, first=1, name="ladder")
-        jobs.run_repeating(retention_job, interval=dt.timedelta(hours=1), first=5, name="retention")
+        application.bot_data[REPLICA] = uuid.uuid4().hex
+        jobs.run_repeating(leading(escalation.ladder_job), interval=LADDER_EVERY, first=1, name="ladder")
+        jobs.run_repeating(leading(retention_job), interval=dt.timedelta(hours=1), first=5, name="retention")
     # The bot's name, descriptions and commands: in the background, never holding up the start.
     application.bot_data[PROFILE] = profile.start(settings, content, i18n)
+
+
+def leading(job: Callable[[Context], Coroutine[Any, Any, None]]) -> Callable[[Context], Coroutine[Any, Any, None]]:
+    """The job, run only while this replica holds the jobs' lease."""
+
+    async def run(context: Context) -> None:
+        async with context.svc.store.autocommit() as tx:
+            leader = await tx.leases.take("jobs", context.application.bot_data[REPLICA], tx.now + JOBS_LEASE)
+        if leader:
+            await job(context)
+
+    run.__name__ = getattr(job, "__name__", "job")
+    return run
 
 
 async def _post_stop(application: HelplineApp) -> None:

@@ -18,6 +18,7 @@ from bot.clock import Clock, SystemClock
 from bot.storage.base import Db, SqliteDb
 from bot.storage.confirms import ConfirmRepo
 from bot.storage.inbox import InboxRepo
+from bot.storage.leases import LeaseRepo
 from bot.storage.migrations import MIGRATIONS, PG_MIGRATIONS
 from bot.storage.operators import OperatorRepo
 from bot.storage.outbox import OutboxRepo
@@ -54,6 +55,7 @@ class Tx:
         self.operators = OperatorRepo(db, now)
         self.inbox = InboxRepo(db, now)
         self.confirms = ConfirmRepo(db, now)
+        self.leases = LeaseRepo(db, now)
 
 
 class Store:

@@ -25,8 +25,8 @@ CHAT = 5_550_303
 
 def helpline(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("HELPLINE_")} | env
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, timeout=60,
-                          env=environment, check=False)  # fmt: skip
+    command = [sys.executable, "-m", "bot.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=environment, check=False)  # noqa: S603
 
 
 def test_the_setting_chooses_the_backend(tmp_path: Path) -> None:
