@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 from bot import conversation, guard, profile, screens
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
-from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, heartbeat_file, replay_unhandled
+from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, heartbeat_file, read_update, replay_unhandled
 from bot.escalation import handlers as escalation
 from bot.escalation.dispatcher import Dispatcher
 from bot.escalation.service import Escalation
@@ -56,6 +56,10 @@ LADDER_EVERY = dt.timedelta(seconds=30)
 # run; a dead holder's runs out and the next replica to run a job takes it over.
 JOBS_LEASE = dt.timedelta(seconds=75)
 REPLICA = "replica"  # bot_data key: this process's name on the lease
+# An update a replica wrote down and did not handle this long after is a dead replica's: another adopts it.
+ORPHAN_AFTER = dt.timedelta(seconds=15)
+ADOPT_EVERY = dt.timedelta(seconds=5)
+ADOPTED = "adopted"  # bot_data key: update id → when this replica queued it (queued once a minute at most)
 PROFILE = "profile"  # bot_data key of the task that sets the bot's profile
 
 
@@ -69,6 +73,9 @@ class PerChatProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 4096) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
+        # Set once the store is open. On PostgreSQL its chat lock keeps a chat's updates in order across
+        # replicas too, and a second delivery of an update waits there, then finds it handled (the guard).
+        self.store: Store | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -78,7 +85,11 @@ class PerChatProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         try:
             async with lock:
-                await coroutine
+                if self.store is None:
+                    await coroutine
+                else:
+                    async with self.store.chat_lock(chat.id):
+                        await coroutine
         finally:
             if not lock.locked() and not lock._waiters:
                 self._locks.pop(chat.id, None)
@@ -199,6 +210,8 @@ async def _post_init(application: HelplineApp, settings: Settings, content: Cont
     await store.open()
     if isinstance(application.bot, DurableBot):
         application.bot.inbox.store = store
+    if isinstance(application.update_processor, PerChatProcessor):
+        application.update_processor.store = store
     i18n = I18n(content.languages, LOCALES_DIR)
     triage = Triage(content.triage, judgement)
     esc = Escalation(store, content, i18n, settings, clock)
@@ -216,6 +229,8 @@ async def _post_init(application: HelplineApp, settings: Settings, content: Cont
         application.bot_data[REPLICA] = uuid.uuid4().hex
         jobs.run_repeating(leading(escalation.ladder_job), interval=LADDER_EVERY, first=1, name="ladder")
         jobs.run_repeating(leading(retention_job), interval=dt.timedelta(hours=1), first=5, name="retention")
+        if store.postgres:
+            jobs.run_repeating(adopt_orphans, interval=ADOPT_EVERY, first=ADOPT_EVERY, name="adopt")
     # The bot's name, descriptions and commands: in the background, never holding up the start.
     application.bot_data[PROFILE] = profile.start(settings, content, i18n)
 
@@ -231,6 +246,26 @@ def leading(job: Callable[[Context], Coroutine[Any, Any, None]]) -> Callable[[Co
 
     run.__name__ = getattr(job, "__name__", "job")
     return run
+
+
+async def adopt_orphans(context: Context) -> None:
+    """On PostgreSQL: handle what a replica that died wrote to the inbox and never handled. Should its holder
+    be alive after all, only slow, the chat's lock and the guard's check make it handled once all the same."""
+    store = context.svc.store
+    async with store.read() as tx:
+        orphans = await tx.inbox.unhandled(received_before=tx.now - ORPHAN_AFTER)
+        now = tx.now
+    adopted: dict[int, dt.datetime] = context.application.bot_data.setdefault(ADOPTED, {})
+    for key in [k for k, when in adopted.items() if now - when > dt.timedelta(minutes=1)]:
+        del adopted[key]
+    for data in orphans:
+        if data.get("update_id") in adopted:
+            continue
+        _, update = read_update(data, context.bot)
+        adopted[update.update_id] = now
+        await context.application.update_queue.put(update)
+    if orphans:
+        log.warning("adopted %s updates another replica left unhandled", len(orphans))
 
 
 async def _post_stop(application: HelplineApp) -> None:

@@ -33,9 +33,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CHECKPOINT_DELAY = 1.0  # seconds a handled update's bytes may stay in the -wal (DATA.md says so)
 PG_CONNECT_TIMEOUT = 10.0  # seconds: an unreachable server is said, not waited on
-# Keys of PostgreSQL advisory locks (any two numbers no other program on the server uses).
-WRITER_LOCK = 0x48454C50  # one write transaction at a time, across every replica: SQLite's own rule
-MIGRATE_LOCK = 0x48454C51  # one replica migrates; the others wait and find it done
+# PostgreSQL's advisory locks: the two-number keys are the bot's own (HELP, n); a chat's lock is its id, a
+# one-number key (the two kinds of key never meet).
+LOCKS = 0x48454C50
+WRITER_LOCK = 1  # one write transaction at a time, across every replica: SQLite's own rule
+MIGRATE_LOCK = 2  # one replica migrates; the others wait and find it done
+CHAT_LOCKS = 16  # connections a replica keeps for the chats it is handling an update of
 
 
 class SchemaTooNew(StoreError):
@@ -68,6 +71,7 @@ class Store:
         self.clock = clock or SystemClock()
         self._conn: aiosqlite.Connection | None = None
         self._pool: asyncpg.Pool | None = None
+        self._chat_pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
         self._checkpoint: asyncio.TimerHandle | None = None
         self._checkpointing: set[asyncio.Task[None]] = set()
@@ -121,6 +125,8 @@ class Store:
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=8, timeout=PG_CONNECT_TIMEOUT,
                                              command_timeout=60)  # fmt: skip
+            # Apart, so that chats waiting on their locks never take the connections their handlers need.
+            chat_pool = await asyncpg.create_pool(url, min_size=0, max_size=CHAT_LOCKS, timeout=PG_CONNECT_TIMEOUT)
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as error:
             # The error's own text may quote the URL, and with it the password: only its type is said.
             raise StoreError(f"cannot open {describe(url)} ({type(error).__name__})") from None
@@ -129,8 +135,9 @@ class Store:
                 await _migrate_postgres(conn)
         except BaseException:
             await pool.close()
+            await chat_pool.close()
             raise
-        self._pool = pool
+        self._pool, self._chat_pool = pool, chat_pool
 
     async def migrate(self) -> int:
         """Open (which applies the steps this code knows), close, and say the schema's version."""
@@ -154,9 +161,10 @@ class Store:
         if self._conn is not None:
             await self._conn.close()  # the last connection to close checkpoints and deletes the -wal itself
             self._conn = None
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            await pool.close()
+        for pool in (self._pool, self._chat_pool):
+            if pool is not None:
+                await pool.close()
+        self._pool = self._chat_pool = None
 
     async def checkpoint(self) -> None:
         """Copy the -wal into the file and empty it. secure_delete overwrites deleted rows in the file, but
@@ -216,7 +224,7 @@ class Store:
             async with self._lock, self._pool.acquire() as conn, conn.transaction():
                 from bot.storage.postgres import PgDb
 
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITER_LOCK)
+                await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", LOCKS, WRITER_LOCK)
                 tx = Tx(PgDb(conn), self.clock.now())
                 yield tx
             self._committed(tx)
@@ -238,6 +246,18 @@ class Store:
                 if durable:
                     await self.conn.execute("PRAGMA synchronous=NORMAL")
         self._committed(tx)
+
+    @asynccontextmanager
+    async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
+        """One update of a chat at a time across every process: on PostgreSQL, a transaction-scoped advisory
+        lock on the chat's id, held while the update is handled and let go when it is done, or when the
+        process holding it dies. (SQLite has one process, whose update processor keeps each chat in order.)"""
+        if self._chat_pool is None:
+            yield
+            return
+        async with self._chat_pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1::bigint)", chat_id)
+            yield
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[Tx]:
@@ -276,7 +296,7 @@ class Store:
 async def _migrate_postgres(conn: asyncpg.Connection) -> None:
     """Each step and its version in one transaction; replicas starting together take turns."""
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATE_LOCK)
+        await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", LOCKS, MIGRATE_LOCK)
         await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)")
         version = int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
         if version > len(PG_MIGRATIONS):

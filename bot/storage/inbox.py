@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from typing import Any
 
-from bot.storage.base import Repo
+from bot.storage.base import Repo, iso
 
 # An allow-list: what the bot reads of an update, and nothing else. Whatever Telegram adds (a forward's
 # sender_user_name, a post's author_signature, a member's name, a topic's or file's name) is dropped,
@@ -73,9 +74,12 @@ class InboxRepo(Repo):
         """Rows of updates already handled: left by a crash between marking an update and dropping it."""
         return await self.run("DELETE FROM inbox WHERE update_id IN (SELECT update_id FROM processed_updates)")
 
-    async def unhandled(self) -> list[dict[str, Any]]:
-        rows = await self.all(
-            "SELECT payload FROM inbox WHERE update_id NOT IN (SELECT update_id FROM processed_updates) "
-            "ORDER BY update_id"
-        )
+    async def unhandled(self, received_before: dt.datetime | None = None) -> list[dict[str, Any]]:
+        """Updates not handled yet; with a moment, only those received before it (a replica that died left
+        them: the others adopt them)."""
+        sql = "SELECT payload FROM inbox WHERE update_id NOT IN (SELECT update_id FROM processed_updates)"
+        if received_before is None:
+            rows = await self.all(sql + " ORDER BY update_id")
+        else:
+            rows = await self.all(sql + " AND received_at < ? ORDER BY update_id", (iso(received_before),))
         return [json.loads(row["payload"]) for row in rows]

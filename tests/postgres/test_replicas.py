@@ -114,3 +114,33 @@ async def test_an_update_is_marked_handled_once_whichever_replica_marks_it(repli
     results: list[Any] = await asyncio.gather(*(mark(replicas[n % 3], 9000 + n // 3) for n in range(30)))
     assert sum(results) == 10, "each of the ten updates is first once, wherever it went"
     assert len(peek(database_url, "SELECT * FROM processed_updates")) == 10
+
+
+async def test_a_chats_updates_take_turns_across_replicas_and_other_chats_do_not_wait(replicas: list[Store]) -> None:
+    order: list[str] = []
+    inside = asyncio.Event()
+
+    async def handle(store: Store, chat: int, name: str, hold: float) -> None:
+        async with store.chat_lock(chat):
+            order.append(f"{name} in")
+            inside.set()
+            await asyncio.sleep(hold)
+            order.append(f"{name} out")
+
+    first = asyncio.create_task(handle(replicas[0], USERS[0], "first", 0.5))
+    await inside.wait()
+    await asyncio.gather(handle(replicas[1], USERS[0], "same chat", 0), handle(replicas[2], USERS[1], "other", 0))
+    await first
+    assert order.index("first out") < order.index("same chat in"), "the same chat waits on another replica"
+    assert order.index("other out") < order.index("first out"), "another chat does not"
+
+
+async def test_on_call_is_the_same_on_every_replica(replicas: list[Store]) -> None:
+    async with replicas[0].tx() as tx:
+        await tx.operators.set_on_call(7001, True)
+    async with replicas[1].tx() as tx:
+        await tx.operators.set_on_call(7002, True)
+        await tx.operators.set_on_call(7001, False)
+    for replica in replicas:
+        async with replica.read() as tx:
+            assert await tx.operators.on_call() == {7002}
