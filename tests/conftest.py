@@ -18,6 +18,7 @@ from bot.standin.server import StandIn
 from bot.storage import Store
 
 BACKENDS = ("sqlite", "postgres")
+REQUIRE = "HELPLINE_TEST_REQUIRE_POSTGRES"  # CI sets it: there, a missing PostgreSQL fails
 _databases = itertools.count(1)
 
 
@@ -34,6 +35,13 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"postgresql: the tests marked both_backends run on SQLite and on {where}"
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Said at the end too, even with -q: a PostgreSQL half that did not run is never silent."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "PostgreSQL:" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(f"postgresql: {len(skipped)} tests skipped: {postgres.missing()}", yellow=True)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
         metafunc.parametrize("backend", BACKENDS, indirect=True)
@@ -43,6 +51,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def postgres_server() -> Iterator[str]:
     """A PostgreSQL server for the session, started on first use; the test skips (saying why) without one."""
     why = postgres.missing()
+    if why and os.environ.get(REQUIRE):
+        pytest.fail(f"PostgreSQL is required ({REQUIRE}) but {why}")
     if why:
         pytest.skip(f"PostgreSQL: {why}")
     with postgres.cluster() as url:

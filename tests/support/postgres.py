@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster for the tests: initdb into a temporary folder, the server on a Unix socket
 there only (no TCP port), stopped and removed at the end. As root (CI), it runs as an unprivileged user.
 
-HELPLINE_TEST_POSTGRES_URL names a server to use instead (each test gets a database of its own on it).
+HELPLINE_TEST_POSTGRES_URL names a server to use instead (each test gets a database of its own on it);
+HELPLINE_TEST_POSTGRES=off runs the SQLite half only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ENV_URL = "HELPLINE_TEST_POSTGRES_URL"
+SWITCH = "HELPLINE_TEST_POSTGRES"  # "off": the SQLite half only, for a quick run
 PORT = 5439  # the socket's name only: listen_addresses is empty
 
 
@@ -41,6 +43,8 @@ def _user() -> str | None:
 
 def missing() -> str | None:
     """Why no cluster can be started here, or None."""
+    if os.environ.get(SWITCH, "").lower() == "off":
+        return f"switched off ({SWITCH}=off)"
     if os.environ.get(ENV_URL):
         return None
     absent = [name for name in ("initdb", "pg_ctl") if _binary(name) is None]
@@ -63,6 +67,18 @@ def cluster() -> Iterator[str]:
     data = folder / "data"
     prefix = ["runuser", "-u", user, "--"] if user else []
     try:
+        _start(folder, data, prefix, initdb, pg_ctl, user)
+        try:
+            yield f"postgresql:///postgres?host={folder}&port={PORT}&user=postgres"
+        finally:
+            subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],  # noqa: S603
+                           capture_output=True, check=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _start(folder: Path, data: Path, prefix: list[str], initdb: str, pg_ctl: str, user: str | None) -> None:
+    try:
         if user:
             entry = pwd.getpwnam(user)
             os.chown(folder, entry.pw_uid, entry.pw_gid)
@@ -71,13 +87,9 @@ def cluster() -> Iterator[str]:
         options = f"-c listen_addresses='' -k {folder} -p {PORT} -c fsync=off -c full_page_writes=off"
         subprocess.run([*prefix, pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"),  # noqa: S603
                         "-w", "start"], check=True, capture_output=True, cwd=folder)
-        try:
-            yield f"postgresql:///postgres?host={folder}&port={PORT}&user=postgres"
-        finally:
-            subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],  # noqa: S603
-                           capture_output=True, check=False)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    except subprocess.CalledProcessError as error:
+        said = (error.stderr or b"").decode(errors="replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"could not start a PostgreSQL cluster: {' / '.join(said)}") from None
 
 
 def database_url(server: str, name: str) -> str:
