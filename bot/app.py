@@ -57,7 +57,7 @@ LADDER_EVERY = dt.timedelta(seconds=30)
 JOBS_LEASE = dt.timedelta(seconds=75)
 REPLICA = "replica"  # bot_data key: this process's name on the lease
 # An update a replica wrote down and did not handle this long after is a dead replica's: another adopts it.
-ORPHAN_AFTER = dt.timedelta(seconds=15)
+ORPHAN_AFTER = dt.timedelta(seconds=10)
 ADOPT_EVERY = dt.timedelta(seconds=5)
 ADOPTED = "adopted"  # bot_data key: update id → when this replica queued it (queued once a minute at most)
 PROFILE = "profile"  # bot_data key of the task that sets the bot's profile
@@ -85,14 +85,27 @@ class PerChatProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         try:
             async with lock:
-                if self.store is None:
+                if self.store is None or not self.store.postgres or not isinstance(update, Update):
                     await coroutine
                 else:
-                    async with self.store.chat_lock(chat.id):
-                        await coroutine
+                    await self._in_turn(self.store, chat.id, update.update_id, coroutine)
         finally:
             if not lock.locked() and not lock._waiters:
                 self._locks.pop(chat.id, None)
+
+    @staticmethod
+    async def _in_turn(store: Store, chat_id: int, update_id: int, coroutine: Awaitable[Any]) -> None:
+        """On PostgreSQL: under the chat's lock, once no earlier update of the chat waits in another replica.
+        One a dead replica left waits for its adoption no longer than ORPHAN_AFTER: then this one goes first."""
+        deadline = asyncio.get_running_loop().time() + ORPHAN_AFTER.total_seconds()
+        while True:
+            async with store.chat_lock(chat_id):
+                async with store.read() as tx:
+                    waiting = await tx.inbox.earlier(chat_id, update_id)
+                if not waiting or asyncio.get_running_loop().time() > deadline:
+                    await coroutine
+                    return
+            await asyncio.sleep(0.02)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -171,7 +171,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 5: several processes on one database (PostgreSQL's replicas). A dispatcher claims the head of a lane for a
     # while (`claimed_until`, renewed while it sends) so that one sender at a time delivers a lane, and a dead
-    # one's claim runs out; a lease names the replica that runs the ladder and the retention jobs.
+    # one's claim runs out; a lease names the replica that runs the ladder and the retention jobs; the inbox
+    # keeps each update's chat, so that a replica handles a chat's updates in their order.
     """
     ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
     ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
@@ -180,6 +181,8 @@ MIGRATIONS: tuple[str, ...] = (
         holder TEXT NOT NULL,
         until TEXT NOT NULL
     );
+    ALTER TABLE inbox ADD COLUMN chat_id INTEGER;
+    CREATE INDEX inbox_by_chat ON inbox (chat_id, update_id);
     """,
 )
 
@@ -350,5 +353,7 @@ PG_MIGRATIONS: tuple[str, ...] = (
         holder TEXT NOT NULL,
         until TEXT NOT NULL
     );
+    ALTER TABLE inbox ADD COLUMN chat_id BIGINT;
+    CREATE INDEX inbox_by_chat ON inbox (chat_id, update_id);
     """,
 )
