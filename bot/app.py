@@ -102,7 +102,10 @@ class PerChatProcessor(BaseUpdateProcessor):
             async with store.chat_lock(chat_id):
                 async with store.read() as tx:
                     waiting = await tx.inbox.earlier(chat_id, update_id)
-                if not waiting or asyncio.get_running_loop().time() > deadline:
+                late = waiting and asyncio.get_running_loop().time() > deadline
+                if late:
+                    log.warning("update %s goes before an earlier one of its chat, left unhandled", update_id)
+                if not waiting or late:
                     await coroutine
                     return
             await asyncio.sleep(0.02)

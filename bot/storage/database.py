@@ -38,6 +38,7 @@ PG_CONNECT_TIMEOUT = 10.0  # seconds: an unreachable server is said, not waited 
 LOCKS = 0x48454C50
 WRITER_LOCK = 1  # one write transaction at a time, across every replica: SQLite's own rule
 MIGRATE_LOCK = 2  # one replica migrates; the others wait and find it done
+POOL_CLOSE_DEADLINE = 5.0  # seconds
 CHAT_LOCKS = 16  # connections a replica keeps for the chats it is handling an update of
 
 
@@ -163,7 +164,11 @@ class Store:
             self._conn = None
         for pool in (self._pool, self._chat_pool):
             if pool is not None:
-                await pool.close()
+                try:  # waits for the connections in use to come back: not for ever
+                    await asyncio.wait_for(pool.close(), POOL_CLOSE_DEADLINE)
+                except TimeoutError:
+                    log.warning("PostgreSQL connections still in use at stop; closed")
+                    pool.terminate()
         self._pool = self._chat_pool = None
 
     async def checkpoint(self) -> None:

@@ -104,7 +104,9 @@ class Replica:
             if self.rule is not None and self.rule(method, form):
                 self.disarm()
                 self.kill()
-                raise ConnectionResetError("killed while sending")  # dropped: Telegram never saw it
+                if request.transport is not None:  # dropped: Telegram never saw it
+                    request.transport.close()
+                return web.Response(status=502)
             target = self.standin.base_url.rsplit("/bot", 1)[0] + "/" + request.match_info["tail"]
             headers = {"Content-Type": request.headers.get("Content-Type", "application/octet-stream")}
             async with http.request(request.method, target, data=body, headers=headers) as answer:
