@@ -63,6 +63,7 @@ TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units
 # over within it (the replica test's target is 30 s).
 LEASE = dt.timedelta(seconds=10)
 RENEW_EVERY = 3.0  # seconds
+FINISHED_KEPT = 1024  # ids of rows lately finished, remembered (far more than one claim's 50)
 LONG_CARD_NOTE = "The user's words are too long for one message: they are in the file below."
 
 
@@ -128,7 +129,10 @@ class Dispatcher:
         self.group = group
         self.category_labels = category_labels
         self._event = asyncio.Event()
-        self._busy: set[int] = set()
+        self._busy: dict[int, int] = {}  # lane → the row being sent in it
+        # Rows this sender finished lately: a claim can come back after its row was sent meanwhile (the claim
+        # read it pending a moment before), and must not send it again.
+        self._finished: dict[int, None] = {}
         self._last_sent: dict[int, float] = {}  # lane → loop time of its last send
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
@@ -192,8 +196,10 @@ class Dispatcher:
                 await asyncio.sleep(1)
                 continue
             for item in heads:
+                if item.id in self._finished or self._busy.get(item.lane) == item.id:
+                    continue  # sent, or being sent: its claim ends with it
                 if item.lane not in self._busy:
-                    self._busy.add(item.lane)
+                    self._busy[item.lane] = item.id
                     task = asyncio.create_task(self._deliver(item))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
@@ -220,12 +226,19 @@ class Dispatcher:
                 if after is not None:
                     await after(tx)
                 await tx.outbox.mark_sent(item.id)
+            self._finish(item.id)
             self.delivered += 1
         except Exception:  # the store failed under us: the row stays pending and is tried again
             log.exception("outbox row %s (%s): could not record its delivery", item.id, item.kind)
         finally:
-            self._busy.discard(item.lane)
+            self._busy.pop(item.lane, None)
             self.wake()
+
+    def _finish(self, item_id: int) -> None:
+        """The row is sent or set aside: never again (a row to retry is not finished)."""
+        self._finished[item_id] = None
+        if len(self._finished) > FINISHED_KEPT:
+            del self._finished[next(iter(self._finished))]
 
     async def _attempt(self, item: OutboxItem, message: OutboxMessage) -> After | None:
         """Send the row; when Telegram refuses it for good and the row has a fallback, send that instead."""
@@ -302,6 +315,7 @@ class Dispatcher:
                     await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True), ticket.id)
             if item.ticket_id is not None:
                 await tx.tickets.audit(item.ticket_id, None, "set aside", detail)
+        self._finish(item.id)
         self.set_aside[item.kind, failure.reason] += 1
         log.warning("outbox row %s (%s, ticket %s) set aside: %s%s", item.id, item.kind, item.ticket_id,
                     failure.reason, f" ({item.problem})" if item.problem else "")  # fmt: skip

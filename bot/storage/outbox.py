@@ -137,10 +137,13 @@ class OutboxItem(BaseModel):
 
 
 _CLAIM = (
-    "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT o.id FROM outbox o JOIN "
-    "(SELECT lane, MIN(id) AS id FROM outbox WHERE state = 'pending' GROUP BY lane) h ON o.id = h.id "
-    "WHERE o.not_before <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?) ORDER BY o.id LIMIT ?) RETURNING *"
+    "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE state = 'pending' AND (claimed_until IS NULL OR "
+    "claimed_until < ?) AND id IN (SELECT o.id FROM outbox o JOIN (SELECT lane, MIN(id) AS id FROM outbox WHERE "
+    "state = 'pending' GROUP BY lane) h ON o.id = h.id WHERE o.not_before <= ? AND (o.claimed_until IS NULL OR "
+    "o.claimed_until < ?) ORDER BY o.id LIMIT ?) RETURNING *"
 )
+# The state and the claim are checked twice on purpose: when another transaction changed a row meanwhile (a send
+# just recorded), PostgreSQL checks the UPDATE's own conditions again on the row as it is now, not the subquery's.
 _CLAIM_PG = _CLAIM.replace("LIMIT ?)", "LIMIT ? FOR UPDATE OF o SKIP LOCKED)")
 
 
@@ -170,7 +173,7 @@ class OutboxRepo(Repo):
         """Heads (as `heads`) that no other sender holds, held by `holder` until the moment: one sender a lane
         at a time, across processes. On PostgreSQL a head another replica is claiming right now is skipped,
         not waited for; the claim of a sender that died runs out."""
-        params = (holder, iso(until), self.stamp, self.stamp, limit)
+        params = (holder, iso(until), self.stamp, self.stamp, self.stamp, limit)
         rows = await self.all(_CLAIM_PG if self.db.postgres else _CLAIM, params)
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
