@@ -13,8 +13,8 @@ from pathlib import Path
 from telegram.error import InvalidToken, NetworkError
 
 from bot.common import ContentError
+from bot.dburl import StoreError
 from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError, load_settings
-from bot.storage.url import StoreError
 from bot.yamlfile import YamlError
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -191,9 +191,9 @@ def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Bring the database's schema up to this version; with --from, copy a SQLite database into it first."""
+    from bot.dburl import database_target, describe
     from bot.storage.copy import copy_database
     from bot.storage.database import Store
-    from bot.storage.url import database_target, describe
 
     target = settings.store_target()
     if args.source:
@@ -211,8 +211,8 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.dburl import database_target
     from bot.storage.database import backup_file
-    from bot.storage.url import database_target
 
     if isinstance(database_target(settings.store_target()), str):
         raise InputError("the database is PostgreSQL: back it up with pg_dump (README, PostgreSQL), e.g. "

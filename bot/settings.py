@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str | None) -> str | None:
-        from bot.storage.url import StoreError, database_target
+        from bot.dburl import StoreError, database_target
 
         if value is not None and value.strip():
             try:

@@ -11,8 +11,8 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from bot.dburl import StoreError
 from bot.storage.database import Store
-from bot.storage.url import StoreError
 
 # Parents before children (foreign keys).
 TABLES = ("users", "start_counts", "processed_updates", "tickets", "ticket_messages", "relayed", "audit", "outbox",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import aiosqlite
 
 from bot.clock import Clock, SystemClock
+from bot.dburl import StoreError, database_target, describe
 from bot.storage.base import Db, SqliteDb
 from bot.storage.confirms import ConfirmRepo
 from bot.storage.inbox import InboxRepo
@@ -24,7 +25,6 @@ from bot.storage.operators import OperatorRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.stats import StatsRepo
 from bot.storage.tickets import TicketRepo
-from bot.storage.url import StoreError, database_target, describe
 from bot.storage.users import UserRepo
 
 if TYPE_CHECKING:

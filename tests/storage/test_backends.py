@@ -13,11 +13,11 @@ from support.harness import FakeClock
 from support.postgres import database_url
 from support.rows import peek, poke
 
+from bot.dburl import database_target, describe
 from bot.settings import SettingsError, load_settings
 from bot.storage import Store, StoreError
 from bot.storage.migrations import MIGRATIONS, PG_MIGRATIONS
 from bot.storage.outbox import GroupText, UserText
-from bot.storage.url import database_target, describe
 
 GROUP = -1001234567890
 CHAT = 5_550_303
