@@ -63,7 +63,6 @@ TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units
 # over within it (the replica test's target is 30 s).
 LEASE = dt.timedelta(seconds=10)
 RENEW_EVERY = 3.0  # seconds
-FINISHED_KEPT = 1024  # ids of rows lately finished, remembered (far more than one claim's 50)
 LONG_CARD_NOTE = "The user's words are too long for one message: they are in the file below."
 
 
@@ -130,9 +129,10 @@ class Dispatcher:
         self.category_labels = category_labels
         self._event = asyncio.Event()
         self._busy: dict[int, int] = {}  # lane → the row being sent in it
-        # Rows this sender finished lately: a claim can come back after its row was sent meanwhile (the claim
-        # read it pending a moment before), and must not send it again.
-        self._finished: dict[int, None] = {}
+        # Rows this sender finished while a claim was under way: the claim may come back with one of them (it
+        # read it pending a moment before) and must not send it again. Emptied before each claim (SQLite gives
+        # a deleted row's id to the next row).
+        self._finished: set[int] = set()
         self._last_sent: dict[int, float] = {}  # lane → loop time of its last send
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
@@ -186,6 +186,7 @@ class Dispatcher:
                     async with self.store.autocommit() as tx:
                         await tx.outbox.renew(self.holder, tx.now + LEASE)
                     renewed = asyncio.get_running_loop().time()
+                self._finished.clear()
                 async with self.store.autocommit() as tx:  # one statement: claimed whole, or not at all
                     heads = await tx.outbox.claim(self.holder, tx.now + LEASE)
                 async with self.store.read() as tx:
@@ -236,9 +237,7 @@ class Dispatcher:
 
     def _finish(self, item_id: int) -> None:
         """The row is sent or set aside: never again (a row to retry is not finished)."""
-        self._finished[item_id] = None
-        if len(self._finished) > FINISHED_KEPT:
-            del self._finished[next(iter(self._finished))]
+        self._finished.add(item_id)
 
     async def _attempt(self, item: OutboxItem, message: OutboxMessage) -> After | None:
         """Send the row; when Telegram refuses it for good and the row has a fallback, send that instead."""
