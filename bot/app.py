@@ -274,14 +274,16 @@ async def adopt_orphans(context: Context) -> None:
     adopted: dict[int, dt.datetime] = context.application.bot_data.setdefault(ADOPTED, {})
     for key in [k for k, when in adopted.items() if now - when > dt.timedelta(minutes=1)]:
         del adopted[key]
+    queued = 0
     for data in orphans:
         if data.get("update_id") in adopted:
             continue
         _, update = read_update(data, context.bot)
         adopted[update.update_id] = now
         await context.application.update_queue.put(update)
-    if orphans:
-        log.warning("adopted %s updates another replica left unhandled", len(orphans))
+        queued += 1
+    if queued:
+        log.warning("adopted %s updates another replica left unhandled", queued)
 
 
 async def _post_stop(application: HelplineApp) -> None:
