@@ -15,8 +15,14 @@ import asyncpg
 from bot.storage.postgres import translate
 
 
-def rows_holding(database: Path, needles: list[str | int]) -> list[tuple[str, str, object]]:
-    """Every (table, column, value) of the file where a needle appears: equal to it, or inside a text."""
+def rows_holding(database: Path | str, needles: list[str | int]) -> list[tuple[str, str, object]]:
+    """Every (table, column, value) of the database where a needle appears: equal to it, or inside a text."""
+    if isinstance(database, str):
+        tables = [row["table_name"] for row in peek(database, "SELECT table_name FROM information_schema.tables "
+                                                              "WHERE table_schema = 'public'")]  # fmt: skip
+        return [(table, column, value) for table in tables for row in peek(database, f'SELECT * FROM "{table}"')
+                for column, value in row.items() for needle in needles
+                if value == needle or (isinstance(value, str | bytes) and str(needle) in str(value))]  # fmt: skip
     found = []
     with sqlite3.connect(database) as connection:
         tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -44,8 +50,21 @@ def peek(target: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list[dic
 
 
 def poke(target: Path | str, sql: str, params: tuple[Any, ...] = ()) -> None:
-    """Write behind the bot's back (a row as an older version wrote it, a crash's leftovers)."""
-    peek(target, sql, params)
+    """Write behind the bot's back (a row as an older version wrote it, test instrumentation). Without
+    parameters, PostgreSQL takes several statements at once."""
+    if isinstance(target, str) and not params:
+        _on_thread(_pg_script(target, sql))
+    else:
+        peek(target, sql, params)
+
+
+async def _pg_script(url: str, sql: str) -> list[dict[str, Any]]:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(sql)
+        return []
+    finally:
+        await connection.close()
 
 
 async def _pg(url: str, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
