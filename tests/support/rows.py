@@ -20,7 +20,8 @@ def rows_holding(database: Path | str, needles: list[str | int]) -> list[tuple[s
     if isinstance(database, str):
         tables = [row["table_name"] for row in peek(database, "SELECT table_name FROM information_schema.tables "
                                                               "WHERE table_schema = 'public'")]  # fmt: skip
-        return [(table, column, value) for table in tables for row in peek(database, f'SELECT * FROM "{table}"')
+        every = {table: peek(database, f'SELECT * FROM "{table}"') for table in tables}  # noqa: S608 - the catalog's
+        return [(table, column, value) for table, rows in every.items() for row in rows
                 for column, value in row.items() for needle in needles
                 if value == needle or (isinstance(value, str | bytes) and str(needle) in str(value))]  # fmt: skip
     found = []
