@@ -3,23 +3,25 @@ a bad URL or an unreachable server is one line, and a SQLite database moves into
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from support.harness import FakeClock
+from support.harness import GROUP_ID, TOKEN, FakeClock
 from support.postgres import database_url
 from support.rows import peek, poke
 
 from bot.dburl import database_target, describe
 from bot.settings import SettingsError, load_settings
+from bot.standin.server import StandIn
 from bot.storage import Store, StoreError
 from bot.storage.migrations import MIGRATIONS, PG_MIGRATIONS
 from bot.storage.outbox import GroupText, UserText
 
-GROUP = -1001234567890
+GROUP = GROUP_ID
 CHAT = 5_550_303
 
 
@@ -155,3 +157,14 @@ async def test_a_sqlite_database_moves_into_postgresql_whole(tmp_path: Path, pos
         assert again.returncode == 2 and "not empty" in again.stderr, "nothing is copied over data"
     finally:
         poke(postgres_server, f"DROP DATABASE IF EXISTS moved_{os.getpid()} WITH (FORCE)")
+
+
+async def test_the_bot_does_not_start_on_an_unreachable_server_and_says_so_in_one_line(standin: StandIn,
+                                                                                      tmp_path: Path) -> None:
+    env = {"HELPLINE_BOT_TOKEN": TOKEN, "HELPLINE_API_BASE_URL": standin.base_url,
+           "HELPLINE_OPERATOR_CHAT_ID": str(GROUP_ID), "HELPLINE_DATABASE": str(tmp_path / "unused.db"),
+           "HELPLINE_DATABASE_URL": f"postgresql://bot:hunter2@/helpline?host={tmp_path}"}  # fmt: skip
+    done = await asyncio.to_thread(helpline, "run", **env)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("helpline: cannot open PostgreSQL at") and done.stderr.count("\n") == 1
+    assert "hunter2" not in done.stderr and "Traceback" not in done.stderr
