@@ -171,7 +171,10 @@ class Dispatcher:
             for task in late:
                 task.cancel()
             await asyncio.wait(late, timeout=1.0)
-        await self._release()  # what is left is another replica's (or the next start's) at once
+        try:  # what is left is another replica's (or the next start's) at once; else when the claims run out
+            await asyncio.wait_for(self._release(), timeout=2.0)
+        except TimeoutError:
+            log.warning("the dispatcher's claims are left to run out")
 
     async def _run(self) -> None:
         if not self.store.postgres:

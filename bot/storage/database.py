@@ -39,6 +39,7 @@ LOCKS = 0x48454C50
 WRITER_LOCK = 1  # one write transaction at a time, across every replica: SQLite's own rule
 MIGRATE_LOCK = 2  # one replica migrates; the others wait and find it done
 POOL_CLOSE_DEADLINE = 5.0  # seconds
+ACQUIRE_TIMEOUT = 10.0  # seconds a statement waits for a free connection before it fails (never for ever)
 CHAT_LOCKS = 16  # connections a replica keeps for the chats it is handling an update of
 
 
@@ -226,7 +227,7 @@ class Store:
         """A write transaction: all of it is stored, or none of it. `durable`: on disk when it returns
         (PostgreSQL's every commit is)."""
         if self._pool is not None:
-            async with self._lock, self._pool.acquire() as conn, conn.transaction():
+            async with self._lock, self._pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn, conn.transaction():
                 from bot.storage.postgres import PgDb
 
                 await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", LOCKS, WRITER_LOCK)
@@ -260,7 +261,7 @@ class Store:
         if self._chat_pool is None:
             yield
             return
-        async with self._chat_pool.acquire() as conn, conn.transaction():
+        async with self._chat_pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1::bigint)", chat_id)
             yield
 
@@ -286,7 +287,7 @@ class Store:
         if self._pool is not None:
             from bot.storage.postgres import PgDb
 
-            async with self._pool.acquire() as conn:
+            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
                 yield PgDb(conn)
             return
         async with self._lock:
