@@ -14,6 +14,7 @@ else the row is set aside, the operators are told once in the ticket's topic, an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import uuid
@@ -210,10 +211,11 @@ class Dispatcher:
                 else:  # claimed as its lane's last send was being recorded: given back, taken next round
                     await self._release(item.id)
             wait = 1.0 if due is None else min(1.0, max(0.01, (due - now).total_seconds()))
-            try:
-                await asyncio.wait_for(self._event.wait(), timeout=wait)
-            except TimeoutError:
-                pass
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the stop's cancel when it comes
+            # as the wait ends, and the loop would then never stop (seen in the tests, now and then).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await self._event.wait()
 
     async def _deliver(self, item: OutboxItem) -> None:
         try:
