@@ -11,7 +11,13 @@ first getUpdates. `--grown` runs the helpline a second time on a database filled
 would leave it (100,000 users, 10,000 closed tickets with messages and audit rows, 1,000,000 handled update
 ids, the outbox's history), so the two can be compared in one run. A benchmark that prints figures, not a test.
 
+`--database-url postgresql://…/postgres` runs the helpline on PostgreSQL instead (a fresh database on that
+server for each run, made and dropped by the benchmark: the user needs CREATEDB), and `--replicas N` as N
+`helpline run --webhook` processes behind a round-robin balancer, as a load balancer would hand Telegram's
+webhooks to them; CPU is then all replicas' together.
+
     python bench/load.py [--seconds 40] [--rate 25] [--grown] [--loads mixed,start]
+    python bench/load.py --database-url postgresql:///postgres?host=/run/postgresql --replicas 3
 """
 
 # ruff: noqa: S608 - the grown database's SQL is built from the benchmark's own numbers
@@ -34,6 +40,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+from aiohttp import web  # noqa: E402
 
 from bot.standin.server import StandIn  # noqa: E402
 from bot.storage import Store  # noqa: E402
@@ -139,8 +148,75 @@ async def first_reply_after(standin: StandIn, chat_id: int, since: float, start_
     return None
 
 
+SECRET = "bench-secret"  # noqa: S105 - the replicas' webhook secret, for the stand-in only
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def balancer(ports: list[int], http: aiohttp.ClientSession) -> tuple[web.AppRunner, str]:
+    """Each webhook to the next replica in turn (the next again if one fails), as nginx or Caddy would."""
+    turn = itertools.count()
+
+    async def receive(request: web.Request) -> web.Response:
+        body = await request.read()
+        first = next(turn)
+        for step in range(len(ports)):
+            port = ports[(first + step) % len(ports)]
+            try:
+                async with http.post(f"http://127.0.0.1:{port}/telegram", data=body, headers={
+                        "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}) as answer:
+                    if answer.status < 300:
+                        return web.Response(text=await answer.text())
+            except aiohttp.ClientError:
+                continue
+        return web.Response(status=502)
+
+    app = web.Application()
+    app.router.add_post("/telegram", receive)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, f"http://127.0.0.1:{port}/telegram"
+
+
+async def fresh_postgres(server: str, name: str, *, drop: bool = False) -> str:
+    """A new database `name` on the server of `server` (dropped first if it is there); its URL."""
+    import asyncpg
+
+    admin = await asyncpg.connect(server)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base, _, query = server.partition("?")
+    return base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+
+
 async def drive(command: list[str], env: dict[str, str], seconds: float, rate: float, load: str,
-                urgent: bool, tickets_before: int = 0) -> dict[str, Any]:  # fmt: skip
+                urgent: bool, tickets_before: int = 0, replicas: int = 0) -> dict[str, Any]:  # fmt: skip
+    """Drive the bot (`replicas` > 0: that many webhook processes behind a balancer) and measure it."""
+    if replicas:
+        async with aiohttp.ClientSession() as http:
+            ports = [free_port() for _ in range(replicas)]
+            runner, url = await balancer(ports, http)
+            try:
+                return await _drive(command, env, seconds, rate, load, urgent, tickets_before, (ports, url))
+            finally:
+                await runner.cleanup()
+    return await _drive(command, env, seconds, rate, load, urgent, tickets_before, None)
+
+
+async def _drive(command: list[str], env: dict[str, str], seconds: float, rate: float, load: str, urgent: bool,
+                 tickets_before: int, webhook: tuple[list[int], str] | None) -> dict[str, Any]:  # fmt: skip
     async with StandIn() as standin:
         standin._update_ids = itertools.count(FIRST_UPDATE)  # past the grown database's handled ids
         standin.add_group(GROUP, "Operators", is_forum=True)
@@ -149,15 +225,21 @@ async def drive(command: list[str], env: dict[str, str], seconds: float, rate: f
             standin.add_user(user, first_name="U", language_code=random.choice(LANGS))
         env = env | {"HELPLINE_API_BASE_URL": standin.base_url}
         launched = time.monotonic()
-        process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603, ASYNC220 - once, before timing
+        if webhook is None:
+            processes = [subprocess.Popen(command, env=env, cwd=ROOT)]  # noqa: S603, ASYNC220 - once, before timing
+        else:
+            processes = [subprocess.Popen([*command, "--webhook", webhook[1]], cwd=ROOT,  # noqa: S603, ASYNC220
+                                          env=env | {"HELPLINE_WEBHOOK_PORT": str(port), "HELPLINE_WEBHOOK_SECRET":
+                                                     SECRET}) for port in webhook[0]]  # fmt: skip
         try:
-            await standin.wait_until(lambda: bool(standin.calls_to("getUpdates")), timeout=60)
-            start_up = standin.calls_to("getUpdates")[0].at - launched
+            first = "getUpdates" if webhook is None else "setWebhook"
+            await standin.wait_until(lambda: len(standin.calls_to(first)) >= len(processes), timeout=60)
+            start_up = standin.calls_to(first)[-1].at - launched
             for user in USERS:  # everyone has chosen a language before the clock starts
                 await standin.user_sends(user, "/start ru")
             await standin.wait_until(lambda: all(standin.bot_messages(user) for user in USERS), timeout=120)
             await standin.wait_idle(timeout=30, settle=0.5)
-            cpu_before = cpu_seconds(process.pid)
+            cpu_before = sum(cpu_seconds(p.pid) for p in processes)
             sent: list[tuple[int, float, int]] = []
             urgent_sent: list[tuple[float, int]] = []
             started = time.monotonic()
@@ -178,10 +260,12 @@ async def drive(command: list[str], env: dict[str, str], seconds: float, rate: f
                 count += 1
                 await asyncio.sleep(max(0.0, started + count / rate - time.monotonic()))
             await standin.wait_idle(timeout=60, settle=1.0)
-            cpu = cpu_seconds(process.pid) - cpu_before
-            memory = memory_mb(process.pid)
-            process.terminate()
-            await asyncio.to_thread(process.wait, 30)
+            cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
+            memory = max(memory_mb(p.pid) for p in processes)
+            for each in processes:
+                each.terminate()
+            for each in processes:
+                await asyncio.to_thread(each.wait, 30)
             replies = [
                 r for user, at, index in sent if (r := await first_reply_after(standin, user, at, index)) is not None
             ]
@@ -192,10 +276,12 @@ async def drive(command: list[str], env: dict[str, str], seconds: float, rate: f
                         card_times.append(call.at - at)
                         break
             return {"updates": count, "answered": len(replies), "reply": replies, "cards": card_times,
-                    "urgent": len(urgent_sent), "cpu": cpu, "memory": memory, "start_up": start_up}  # fmt: skip
+                    "urgent": len(urgent_sent), "cpu": cpu, "memory": memory, "start_up": start_up,
+                    "started": "the first getUpdates" if webhook is None else "every replica's setWebhook"}  # fmt: skip
         finally:
-            if process.poll() is None:
-                process.kill()
+            for each in processes:
+                if each.poll() is None:
+                    each.kill()
 
 
 def per_update(result: dict[str, Any]) -> float:
@@ -208,7 +294,7 @@ def report(name: str, result: dict[str, Any], echo: dict[str, Any] | None = None
     print(
         f"{name}: {result['updates']} updates, {result['answered']} answered; reply p50 {p50:.0f} ms, "
         f"p99 {p99:.0f} ms; CPU {per_update(result) * 1000:.2f} ms per update{ratio}; "
-        f"peak memory {result['memory']:.0f} MB; start-up to the first getUpdates {result['start_up']:.2f} s"
+        f"peak memory {result['memory']:.0f} MB; start-up to {result['started']} {result['start_up']:.2f} s"
     )
     if result["urgent"]:
         cards = result["cards"]
@@ -224,7 +310,11 @@ async def main() -> None:
     parser.add_argument("--loads", default="mixed,start", help="which loads: mixed, start or both")
     parser.add_argument("--grown", action="store_true", help="also run the helpline on a grown database")
     parser.add_argument("--grown-scale", type=float, default=1.0, help="a smaller grown database (CI smoke)")
+    parser.add_argument("--database-url", help="run the helpline on this PostgreSQL server (a fresh database each run)")
+    parser.add_argument("--replicas", type=int, default=0, help="that many webhook replicas behind a balancer")
     args = parser.parse_args()
+    if args.grown and args.database_url:
+        parser.error("--grown fills a SQLite database: leave out --database-url")
     random.seed(7)
     helpline = [sys.executable, "-m", "bot", "run"]
     echo_bot = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
@@ -243,8 +333,15 @@ async def main() -> None:
                   f"filled in {time.monotonic() - began:.1f} s")  # fmt: skip
         for run, load in enumerate(args.loads.split(",")):
             urgent = load == "mixed"
-            fresh = await drive(helpline, base | {"HELPLINE_DATABASE": str(Path(folder) / f"fresh{run}.db")},
-                                args.seconds, args.rate, load, urgent)  # fmt: skip
+            env = base | {"HELPLINE_DATABASE": str(Path(folder) / f"fresh{run}.db")}
+            name = f"helpline_bench_{os.getpid()}_{run}"
+            if args.database_url:
+                env["HELPLINE_DATABASE_URL"] = await fresh_postgres(args.database_url, name)
+            try:
+                fresh = await drive(helpline, env, args.seconds, args.rate, load, urgent, replicas=args.replicas)
+            finally:
+                if args.database_url:
+                    await fresh_postgres(args.database_url, name, drop=True)
             echo = await drive(echo_bot, base, args.seconds, args.rate, load, urgent=False)
             grown = None
             if args.grown:
@@ -255,7 +352,9 @@ async def main() -> None:
                                     load, urgent, tickets_before)  # fmt: skip
             print(f"== load {load!r}: {args.rate:g} updates/s for {args.seconds:g} s"
                   + (", an urgent message every 10 s" if urgent else ""))  # fmt: skip
-            report("helpline", fresh, echo)
+            where = (" on PostgreSQL" if args.database_url else "") + (
+                f", {args.replicas} webhook replicas" if args.replicas else "")
+            report(f"helpline{where}", fresh, echo)
             if grown is not None:
                 report("helpline, grown database", grown, echo)
             report("echo bot", echo)

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import traceback
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 from bot import conversation, guard, profile, screens
 from bot.clock import Clock, SystemClock
 from bot.content.bundle import Content, load_content
-from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, heartbeat_file, replay_unhandled
+from bot.durable import DurableBot, Inbox, ReadableUpdatesRequest, heartbeat_file, read_update, replay_unhandled
 from bot.escalation import handlers as escalation
 from bot.escalation.dispatcher import Dispatcher
 from bot.escalation.service import Escalation
@@ -52,6 +52,14 @@ from bot.ui import OPERATOR
 log = logging.getLogger(__name__)
 
 LADDER_EVERY = dt.timedelta(seconds=30)
+# The ladder and the retention run on one replica at a time: the one holding this lease, renewed at every
+# run; a dead holder's runs out and the next replica to run a job takes it over.
+JOBS_LEASE = dt.timedelta(seconds=75)
+REPLICA = "replica"  # bot_data key: this process's name on the lease
+# An update a replica wrote down and did not handle this long after is a dead replica's: another adopts it.
+ORPHAN_AFTER = dt.timedelta(seconds=10)
+ADOPT_EVERY = dt.timedelta(seconds=5)
+ADOPTED = "adopted"  # bot_data key: update id → when this replica queued it (queued once a minute at most)
 PROFILE = "profile"  # bot_data key of the task that sets the bot's profile
 
 
@@ -65,6 +73,9 @@ class PerChatProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 4096) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
+        # Set once the store is open. On PostgreSQL its chat lock keeps a chat's updates in order across
+        # replicas too, and a second delivery of an update waits there, then finds it handled (the guard).
+        self.store: Store | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -74,10 +85,30 @@ class PerChatProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         try:
             async with lock:
-                await coroutine
+                if self.store is None or not self.store.postgres or not isinstance(update, Update):
+                    await coroutine
+                else:
+                    await self._in_turn(self.store, chat.id, update.update_id, coroutine)
         finally:
             if not lock.locked() and not lock._waiters:
                 self._locks.pop(chat.id, None)
+
+    @staticmethod
+    async def _in_turn(store: Store, chat_id: int, update_id: int, coroutine: Awaitable[Any]) -> None:
+        """On PostgreSQL: under the chat's lock, once no earlier update of the chat waits in another replica.
+        One a dead replica left waits for its adoption no longer than ORPHAN_AFTER: then this one goes first."""
+        deadline = asyncio.get_running_loop().time() + ORPHAN_AFTER.total_seconds()
+        while True:
+            async with store.chat_lock(chat_id):
+                async with store.read() as tx:
+                    waiting = await tx.inbox.earlier(chat_id, update_id)
+                late = waiting and asyncio.get_running_loop().time() > deadline
+                if late:
+                    log.warning("update %s goes before an earlier one of its chat, left unhandled", update_id)
+                if not waiting or late:
+                    await coroutine
+                    return
+            await asyncio.sleep(0.02)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -191,10 +222,12 @@ def register_handlers(application: HelplineApp, settings: Settings, group: int) 
 
 async def _post_init(application: HelplineApp, settings: Settings, content: Content, clock: Clock,
                      judgement: Judgement | None) -> None:
-    store = Store(settings.database, clock)
+    store = Store(settings.store_target(), clock)
     await store.open()
     if isinstance(application.bot, DurableBot):
         application.bot.inbox.store = store
+    if isinstance(application.update_processor, PerChatProcessor):
+        application.update_processor.store = store
     i18n = I18n(content.languages, LOCALES_DIR)
     triage = Triage(content.triage, judgement)
     esc = Escalation(store, content, i18n, settings, clock)
@@ -209,10 +242,48 @@ async def _post_init(application: HelplineApp, settings: Settings, content: Cont
     await replay_unhandled(application, store)
     jobs = application.job_queue
     if jobs is not None:
-        jobs.run_repeating(escalation.ladder_job, interval=LADDER_EVERY, first=1, name="ladder")
-        jobs.run_repeating(retention_job, interval=dt.timedelta(hours=1), first=5, name="retention")
+        application.bot_data[REPLICA] = uuid.uuid4().hex
+        jobs.run_repeating(leading(escalation.ladder_job), interval=LADDER_EVERY, first=1, name="ladder")
+        jobs.run_repeating(leading(retention_job), interval=dt.timedelta(hours=1), first=5, name="retention")
+        if store.postgres:
+            jobs.run_repeating(adopt_orphans, interval=ADOPT_EVERY, first=ADOPT_EVERY, name="adopt")
     # The bot's name, descriptions and commands: in the background, never holding up the start.
     application.bot_data[PROFILE] = profile.start(settings, content, i18n)
+
+
+def leading(job: Callable[[Context], Coroutine[Any, Any, None]]) -> Callable[[Context], Coroutine[Any, Any, None]]:
+    """The job, run only while this replica holds the jobs' lease."""
+
+    async def run(context: Context) -> None:
+        async with context.svc.store.autocommit() as tx:
+            leader = await tx.leases.take("jobs", context.application.bot_data[REPLICA], tx.now + JOBS_LEASE)
+        if leader:
+            await job(context)
+
+    run.__name__ = getattr(job, "__name__", "job")
+    return run
+
+
+async def adopt_orphans(context: Context) -> None:
+    """On PostgreSQL: handle what a replica that died wrote to the inbox and never handled. Should its holder
+    be alive after all, only slow, the chat's lock and the guard's check make it handled once all the same."""
+    store = context.svc.store
+    async with store.read() as tx:
+        orphans = await tx.inbox.unhandled(received_before=tx.now - ORPHAN_AFTER)
+        now = tx.now
+    adopted: dict[int, dt.datetime] = context.application.bot_data.setdefault(ADOPTED, {})
+    for key in [k for k, when in adopted.items() if now - when > dt.timedelta(minutes=1)]:
+        del adopted[key]
+    queued = 0
+    for data in orphans:
+        if data.get("update_id") in adopted:
+            continue
+        _, update = read_update(data, context.bot)
+        adopted[update.update_id] = now
+        await context.application.update_queue.put(update)
+        queued += 1
+    if queued:
+        log.warning("adopted %s updates another replica left unhandled", queued)
 
 
 async def _post_stop(application: HelplineApp) -> None:

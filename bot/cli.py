@@ -13,6 +13,7 @@ from pathlib import Path
 from telegram.error import InvalidToken, NetworkError
 
 from bot.common import ContentError
+from bot.dburl import StoreError
 from bot.settings import OPERATOR_CHAT_MISSING, Settings, SettingsError, load_settings
 from bot.yamlfile import YamlError
 
@@ -188,9 +189,34 @@ def cmd_check_offer(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Bring the database's schema up to this version; with --from, copy a SQLite database into it first."""
+    from bot.dburl import database_target, describe
+    from bot.storage.copy import copy_database
+    from bot.storage.database import Store
+
+    target = settings.store_target()
+    if args.source:
+        source = database_target(args.source)
+        if not isinstance(source, Path) or not source.is_file():
+            raise InputError(f"--from: no SQLite database at {args.source}")
+        if not isinstance(database_target(target), str):
+            raise InputError("--from copies into PostgreSQL: set HELPLINE_DATABASE_URL=postgresql://…")
+        counts = asyncio.run(copy_database(source, str(target)))
+        print(f"copied {describe(source)} into {describe(target)}: "
+              + ", ".join(f"{table} {n}" for table, n in counts.items()))  # fmt: skip
+    version = asyncio.run(Store(target).migrate())
+    print(f"{describe(database_target(target))}: schema {version}")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.dburl import database_target
     from bot.storage.database import backup_file
 
+    if isinstance(database_target(settings.store_target()), str):
+        raise InputError("the database is PostgreSQL: back it up with pg_dump (README, PostgreSQL), e.g. "
+                         'pg_dump --format=custom --file=helpline.dump "$HELPLINE_DATABASE_URL"')  # fmt: skip
     target = Path(args.path)
     if target.exists():
         print(f"{target} exists already; choose a new file", file=sys.stderr)
@@ -247,6 +273,11 @@ def parser() -> argparse.ArgumentParser:
     offer.add_argument("--lang", help="the language of the report (kk, ru, uz, uzc)")
     offer.set_defaults(handler=cmd_check_offer)
 
+    migrate = commands.add_parser("migrate", help="bring the database's schema up to this version")
+    migrate.add_argument("--from", dest="source", metavar="URL",
+                         help="first copy this SQLite database (sqlite:///helpline.db) into HELPLINE_DATABASE_URL")
+    migrate.set_defaults(handler=cmd_migrate)
+
     backup = commands.add_parser("backup", help="a consistent copy of the database, while the bot runs")
     backup.add_argument("path", help="the new file")
     backup.set_defaults(handler=cmd_backup)
@@ -269,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.handler(args, settings))
-    except (SettingsError, InputError) as error:
+    except (SettingsError, InputError, StoreError) as error:
         print(f"helpline: {error}", file=sys.stderr)
         return 2
     except (ContentError, YamlError) as error:

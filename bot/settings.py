@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     database: Path = Path("helpline.db")
+    # The store: postgresql://user:password@host/db (PostgreSQL, for several replicas), sqlite:///path or a
+    # path (SQLite). Unset: `database`, a SQLite file, the default.
+    database_url: str | None = None
     operator_chat_id: int | None = None
     operator_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     content_dir: Path = CONTENT_DIR
@@ -69,6 +72,23 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        from bot.dburl import StoreError, database_target
+
+        if value is not None and value.strip():
+            try:
+                database_target(value)
+            except StoreError as error:
+                raise ValueError(str(error)) from None
+            return value.strip()
+        return None
+
+    def store_target(self) -> Path | str:
+        """What `bot.storage.Store` opens: HELPLINE_DATABASE_URL when set, else the file HELPLINE_DATABASE."""
+        return self.database_url or self.database
 
     @field_validator("unclaimed_minutes")
     @classmethod

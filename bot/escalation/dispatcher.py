@@ -14,8 +14,10 @@ else the row is set aside, the operators are told once in the ticket's topic, an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -58,6 +60,10 @@ PRIVATE_SPACING = 1.0  # seconds between two sends into one private chat: Telegr
 UNEXPECTED_ATTEMPTS = 5  # a failure we do not know (a bug, most likely) is tried this often, then set aside
 STOP_DEADLINE = 5.0  # seconds the sends under way get at a stop; a row cut short is sent again next start
 TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units
+# A lane's head is claimed for this long, renewed while it is sent: the survivors take a dead replica's lanes
+# over within it (the replica test's target is 30 s).
+LEASE = dt.timedelta(seconds=10)
+RENEW_EVERY = 3.0  # seconds
 LONG_CARD_NOTE = "The user's words are too long for one message: they are in the file below."
 
 
@@ -123,11 +129,16 @@ class Dispatcher:
         self.group = group
         self.category_labels = category_labels
         self._event = asyncio.Event()
-        self._busy: set[int] = set()
+        self._busy: dict[int, int] = {}  # lane → the row being sent in it
+        # Rows this sender finished while a claim was under way: the claim may come back with one of them (it
+        # read it pending a moment before) and must not send it again. Emptied before each claim (SQLite gives
+        # a deleted row's id to the next row).
+        self._finished: set[int] = set()
         self._last_sent: dict[int, float] = {}  # lane → loop time of its last send
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._is_forum: bool | None = None
+        self.holder = uuid.uuid4().hex  # this sender's name on the rows it claims
         self.delivered = 0
         self.set_aside: Counter[tuple[str, str]] = Counter()  # (kind, reason) → rows set aside by this process
         store.on_outbox(self.wake)  # a commit that queued rows wakes the loop
@@ -137,6 +148,13 @@ class Dispatcher:
 
     def start(self) -> None:
         self._loop = asyncio.create_task(self._run(), name="outbox-dispatcher")
+
+    async def _release(self, item_id: int | None = None) -> None:
+        try:
+            async with self.store.autocommit() as tx:
+                await tx.outbox.release(self.holder, item_id)
+        except Exception as error:  # the claims run out on their own
+            log.warning("the dispatcher could not give up its claims (%s)", type(error).__name__)
 
     async def stop(self, deadline: float = STOP_DEADLINE) -> None:
         """No new sends; the sends under way get `deadline` seconds, then are cut short (a row cut short stays
@@ -154,13 +172,28 @@ class Dispatcher:
             for task in late:
                 task.cancel()
             await asyncio.wait(late, timeout=1.0)
+        try:  # what is left is another replica's (or the next start's) at once; else when the claims run out
+            await asyncio.wait_for(self._release(), timeout=2.0)
+        except TimeoutError:
+            log.warning("the dispatcher's claims are left to run out")
 
     async def _run(self) -> None:
+        if not self.store.postgres:
+            # SQLite has one process: a claim still there is a dead run's, and nobody else's to wait for.
+            async with self.store.autocommit() as tx:
+                await tx.outbox.release()
+        renewed = asyncio.get_running_loop().time()
         while True:
             self._event.clear()
             try:
+                if self._tasks and asyncio.get_running_loop().time() - renewed > RENEW_EVERY:
+                    async with self.store.autocommit() as tx:
+                        await tx.outbox.renew(self.holder, tx.now + LEASE)
+                    renewed = asyncio.get_running_loop().time()
+                self._finished.clear()
+                async with self.store.autocommit() as tx:  # one statement: claimed whole, or not at all
+                    heads = await tx.outbox.claim(self.holder, tx.now + LEASE)
                 async with self.store.read() as tx:
-                    heads = await tx.outbox.heads()
                     due = await tx.outbox.next_due()
                     now = tx.now
             except Exception:
@@ -168,16 +201,21 @@ class Dispatcher:
                 await asyncio.sleep(1)
                 continue
             for item in heads:
+                if item.id in self._finished or self._busy.get(item.lane) == item.id:
+                    continue  # sent, or being sent: its claim ends with it
                 if item.lane not in self._busy:
-                    self._busy.add(item.lane)
+                    self._busy[item.lane] = item.id
                     task = asyncio.create_task(self._deliver(item))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
+                else:  # claimed as its lane's last send was being recorded: given back, taken next round
+                    await self._release(item.id)
             wait = 1.0 if due is None else min(1.0, max(0.01, (due - now).total_seconds()))
-            try:
-                await asyncio.wait_for(self._event.wait(), timeout=wait)
-            except TimeoutError:
-                pass
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the stop's cancel when it comes
+            # as the wait ends, and the loop would then never stop (seen in the tests, now and then).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await self._event.wait()
 
     async def _deliver(self, item: OutboxItem) -> None:
         try:
@@ -194,12 +232,17 @@ class Dispatcher:
                 if after is not None:
                     await after(tx)
                 await tx.outbox.mark_sent(item.id)
+            self._finish(item.id)
             self.delivered += 1
         except Exception:  # the store failed under us: the row stays pending and is tried again
             log.exception("outbox row %s (%s): could not record its delivery", item.id, item.kind)
         finally:
-            self._busy.discard(item.lane)
+            self._busy.pop(item.lane, None)
             self.wake()
+
+    def _finish(self, item_id: int) -> None:
+        """The row is sent or set aside: never again (a row to retry is not finished)."""
+        self._finished.add(item_id)
 
     async def _attempt(self, item: OutboxItem, message: OutboxMessage) -> After | None:
         """Send the row; when Telegram refuses it for good and the row has a fallback, send that instead."""
@@ -276,6 +319,7 @@ class Dispatcher:
                     await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True), ticket.id)
             if item.ticket_id is not None:
                 await tx.tickets.audit(item.ticket_id, None, "set aside", detail)
+        self._finish(item.id)
         self.set_aside[item.kind, failure.reason] += 1
         log.warning("outbox row %s (%s, ticket %s) set aside: %s%s", item.id, item.kind, item.ticket_id,
                     failure.reason, f" ({item.problem})" if item.problem else "")  # fmt: skip

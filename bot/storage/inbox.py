@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from typing import Any
 
-from bot.storage.base import Repo
+from bot.storage.base import Repo, iso
 
 # An allow-list: what the bot reads of an update, and nothing else. Whatever Telegram adds (a forward's
 # sender_user_name, a post's author_signature, a member's name, a topic's or file's name) is dropped,
@@ -62,20 +63,45 @@ def scrub(value: Any) -> Any:
     return cleaned
 
 
+def chat_of(update: dict[str, Any]) -> int | None:
+    """The chat an update belongs to, read from the raw update as python-telegram-bot's effective_chat."""
+    for key in ("message", "edited_message", "channel_post", "edited_channel_post", "my_chat_member", "chat_member",
+                "chat_join_request"):  # fmt: skip
+        chat = (update.get(key) or {}).get("chat") if isinstance(update.get(key), dict) else None
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+    query = update.get("callback_query")
+    message = query.get("message") if isinstance(query, dict) else None
+    chat = message.get("chat") if isinstance(message, dict) else None
+    return int(chat["id"]) if isinstance(chat, dict) and isinstance(chat.get("id"), int) else None
+
+
 class InboxRepo(Repo):
     async def save(self, updates: Iterable[dict[str, Any]]) -> None:
-        await self.conn.executemany(
-            "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-            [(u["update_id"], json.dumps(scrub(u), ensure_ascii=False), self.stamp) for u in updates],
+        await self.many(
+            "INSERT OR IGNORE INTO inbox (update_id, payload, received_at, chat_id) VALUES (?, ?, ?, ?)",
+            [(u["update_id"], json.dumps(scrub(u), ensure_ascii=False), self.stamp, chat_of(u)) for u in updates],
         )
+
+    async def earlier(self, chat_id: int, update_id: int) -> bool:
+        """Whether an update of the chat received before this one is still to be handled (by any replica)."""
+        row = await self.one(
+            "SELECT 1 FROM inbox WHERE chat_id = ? AND update_id < ? "
+            "AND update_id NOT IN (SELECT update_id FROM processed_updates) LIMIT 1",
+            (chat_id, update_id),
+        )
+        return row is not None
 
     async def drop_handled(self) -> int:
         """Rows of updates already handled: left by a crash between marking an update and dropping it."""
         return await self.run("DELETE FROM inbox WHERE update_id IN (SELECT update_id FROM processed_updates)")
 
-    async def unhandled(self) -> list[dict[str, Any]]:
-        rows = await self.all(
-            "SELECT payload FROM inbox WHERE update_id NOT IN (SELECT update_id FROM processed_updates) "
-            "ORDER BY update_id"
-        )
+    async def unhandled(self, received_before: dt.datetime | None = None) -> list[dict[str, Any]]:
+        """Updates not handled yet; with a moment, only those received before it (a replica that died left
+        them: the others adopt them)."""
+        sql = "SELECT payload FROM inbox WHERE update_id NOT IN (SELECT update_id FROM processed_updates)"
+        if received_before is None:
+            rows = await self.all(sql + " ORDER BY update_id")
+        else:
+            rows = await self.all(sql + " AND received_at < ? ORDER BY update_id", (iso(received_before),))
         return [json.loads(row["payload"]) for row in rows]

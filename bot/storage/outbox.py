@@ -136,6 +136,17 @@ class OutboxItem(BaseModel):
     not_before: dt.datetime
 
 
+_CLAIM = (
+    "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE state = 'pending' AND (claimed_until IS NULL OR "
+    "claimed_until < ?) AND id IN (SELECT o.id FROM outbox o JOIN (SELECT lane, MIN(id) AS id FROM outbox WHERE "
+    "state = 'pending' GROUP BY lane) h ON o.id = h.id WHERE o.not_before <= ? AND (o.claimed_until IS NULL OR "
+    "o.claimed_until < ?) ORDER BY o.id LIMIT ?) RETURNING *"
+)
+# The state and the claim are checked twice on purpose: when another transaction changed a row meanwhile (a send
+# just recorded), PostgreSQL checks the UPDATE's own conditions again on the row as it is now, not the subquery's.
+_CLAIM_PG = _CLAIM.replace("LIMIT ?)", "LIMIT ? FOR UPDATE OF o SKIP LOCKED)")
+
+
 class OutboxRepo(Repo):
     added = 0  # rows added through this repository: the store tells its listeners once they are committed
 
@@ -158,6 +169,31 @@ class OutboxRepo(Repo):
         )
         return [_item(row) for row in rows]
 
+    async def claim(self, holder: str, until: dt.datetime, limit: int = 50) -> list[OutboxItem]:
+        """Heads (as `heads`) that no other sender holds, held by `holder` until the moment: one sender a lane
+        at a time, across processes. On PostgreSQL a head another replica is claiming right now is skipped,
+        not waited for; the claim of a sender that died runs out."""
+        params = (holder, iso(until), self.stamp, self.stamp, self.stamp, limit)
+        rows = await self.all(_CLAIM_PG if self.db.postgres else _CLAIM, params)
+        return sorted((_item(row) for row in rows), key=lambda item: item.id)
+
+    async def renew(self, holder: str, until: dt.datetime) -> None:
+        """The rows `holder` is sending stay its own (a send waiting out a flood limit may take long)."""
+        await self.run("UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND state = 'pending' "
+                       "AND claimed_until IS NOT NULL", (iso(until), holder))  # fmt: skip
+
+    async def release(self, holder: str | None = None, item_id: int | None = None) -> None:
+        """Claims given up (a stop, or one row): another sender may take them at once. No holder: every claim
+        (SQLite's one process, at its start: the claims left are a dead run's)."""
+        if holder is None:
+            await self.run("UPDATE outbox SET claimed_until = NULL WHERE claimed_until IS NOT NULL")
+        elif item_id is None:
+            await self.run("UPDATE outbox SET claimed_until = NULL WHERE claimed_by = ? AND state = 'pending'",
+                           (holder,))  # fmt: skip
+        else:
+            await self.run("UPDATE outbox SET claimed_until = NULL WHERE claimed_by = ? AND id = ?",
+                           (holder, item_id))  # fmt: skip
+
     async def next_due(self) -> dt.datetime | None:
         row = await self.one("SELECT MIN(not_before) AS due FROM outbox WHERE state = 'pending'")
         return dt.datetime.fromisoformat(row["due"]) if row and row["due"] else None
@@ -168,7 +204,8 @@ class OutboxRepo(Repo):
 
     async def retry_later(self, item_id: int, when: dt.datetime, error: str) -> None:
         await self.run(
-            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?, claimed_until = NULL "
+            "WHERE id = ?",
             (iso(when), error, item_id),
         )
 

@@ -11,14 +11,14 @@ class StatsRepo(Repo):
     async def count_start(self, source: str, lang: str) -> None:
         await self.run(
             "INSERT INTO start_counts (day, source, lang, count) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (day, source, lang) DO UPDATE SET count = count + 1",
+            "ON CONFLICT (day, source, lang) DO UPDATE SET count = start_counts.count + 1",
             (self.now.date().isoformat(), source, lang),
         )
 
     async def count_event(self, name: str, lang: str, value: str) -> None:
         await self.run(
             "INSERT INTO events (day, name, lang, value, count) VALUES (?, ?, ?, ?, 1) "
-            "ON CONFLICT (day, name, lang, value) DO UPDATE SET count = count + 1",
+            "ON CONFLICT (day, name, lang, value) DO UPDATE SET count = events.count + 1",
             (self.now.date().isoformat(), name, lang, value),
         )
 

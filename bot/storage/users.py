@@ -82,8 +82,8 @@ class UserRepo(Repo):
 
     async def forget_messages(self, chat_id: int, message_ids: list[int]) -> None:
         """After /hide: the ids that were deleted (an id remembered meanwhile stays, to be hidden next time)."""
-        await self.conn.executemany("DELETE FROM sent_messages WHERE chat_id = ? AND message_id = ?",
-                                    [(chat_id, message_id) for message_id in message_ids])  # fmt: skip
+        await self.many("DELETE FROM sent_messages WHERE chat_id = ? AND message_id = ?",
+                        [(chat_id, message_id) for message_id in message_ids])  # fmt: skip
 
     async def prune_messages(self, older_than: dt.timedelta) -> int:
         # Telegram lets a bot delete messages for 48 hours; older ids are of no use.

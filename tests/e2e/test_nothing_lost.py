@@ -18,12 +18,13 @@ from bot.standin.server import StandIn
 
 URGENT = "Помогите, у меня забрали паспорт и не выпускают"
 LATER = ["Я в Казани, на складе", "Нас тут пятеро"]
+pytestmark = pytest.mark.both_backends
 
 
 class BotProcess:
     """The bot as its own process, as in production, so it can be killed for real."""
 
-    def __init__(self, standin: StandIn, database: Path) -> None:
+    def __init__(self, standin: StandIn, database: Path, database_url: str | None = None) -> None:
         self.env = {
             **os.environ,
             "HELPLINE_BOT_TOKEN": TOKEN,
@@ -32,7 +33,7 @@ class BotProcess:
             "HELPLINE_OPERATOR_CHAT_ID": str(GROUP_ID),
             "HELPLINE_OPERATOR_IDS": ",".join(map(str, OPERATORS)),
             "HELPLINE_LOG_LEVEL": "WARNING",
-        }
+        } | ({"HELPLINE_DATABASE_URL": database_url} if database_url else {})
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -107,8 +108,9 @@ KILL_POINTS = {
 
 
 @pytest.mark.parametrize("point", list(KILL_POINTS))
-async def test_sigkill_at_any_point_loses_nothing_and_doubles_nothing(standin: StandIn, database, point: str) -> None:
-    bot = BotProcess(standin, database)
+async def test_sigkill_at_any_point_loses_nothing_and_doubles_nothing(standin: StandIn, database, database_url,
+                                                                      point: str) -> None:  # fmt: skip
+    bot = BotProcess(standin, database, database_url)
     bot.start()
     try:
         person = Person(standin, 3001)

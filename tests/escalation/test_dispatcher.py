@@ -8,12 +8,12 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 from support.harness import GROUP_ID, OPERATORS, TOKEN, FakeClock, shipped_content
+from support.rows import peek, poke
 from telegram import Bot
 
 from bot.escalation.dispatcher import Dispatcher
@@ -25,6 +25,7 @@ from bot.storage.outbox import GroupText, Ping, UserText
 USER = 5_550_202
 OPERATOR = OPERATORS[0]
 SECRET = "меня держат на складе"  # a message's words: they must never reach a log line
+pytestmark = pytest.mark.both_backends
 
 
 
@@ -40,9 +41,7 @@ async def dispatcher(standin: StandIn, store: Store) -> AsyncIterator[Dispatcher
 
 
 def rows(store: Store) -> list[dict[str, Any]]:
-    with sqlite3.connect(store.path) as connection:
-        connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute("SELECT * FROM outbox ORDER BY id")]
+    return peek(store.target, "SELECT * FROM outbox ORDER BY id")
 
 
 async def eventually(holds: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
@@ -68,9 +67,8 @@ def old_row(store: Store, lane: int, kind: str, payload: dict[str, Any] | str, t
     """A row as an older version wrote it (its shape, or a kind this version no longer knows)."""
     payload = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
     stamp = iso(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
-    with sqlite3.connect(store.path) as connection:
-        connection.execute("INSERT INTO outbox (lane, kind, ticket_id, payload, not_before, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", (lane, kind, ticket_id, payload, stamp, stamp))  # fmt: skip
+    poke(store.target, "INSERT INTO outbox (lane, kind, ticket_id, payload, not_before, created_at) "
+         "VALUES (?, ?, ?, ?, ?, ?)", (lane, kind, ticket_id, payload, stamp, stamp))
 
 
 async def test_each_lane_in_order_and_lanes_side_by_side(standin: StandIn, store: Store,

@@ -1,13 +1,13 @@
-"""Escalation on its own: a real SQLite file, the real content and catalogs, the test clock, no Telegram.
-What each step must cause is read back from the outbox, decoded into its typed messages."""
+"""Escalation on its own: a real SQLite file (and a PostgreSQL database), the real content and catalogs, the test
+clock, no Telegram. What each step must cause is read back from the outbox, decoded into its typed messages."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from support.harness import GROUP_ID, OPERATORS, TOKEN, FakeClock, shipped_content
+from support.rows import peek
 
 from bot.escalation.service import Escalation, Incoming
 from bot.escalation.triage import TriageResult
@@ -21,6 +21,7 @@ from bot.storage.users import User
 
 CHAT = 5_550_101
 ON_CALL, OTHER = OPERATORS
+pytestmark = pytest.mark.both_backends
 
 
 
@@ -37,16 +38,15 @@ class Outbox:
     """The rows written so far, read straight from the file, and which of them are new."""
 
     def __init__(self, store: Store) -> None:
-        self.path = store.path
+        self.target = store.target
         self.seen = 0
 
     def new(self) -> list[tuple[int | None, OutboxMessage]]:
-        with sqlite3.connect(self.path) as connection:
-            rows = connection.execute("SELECT id, lane, kind, ticket_id, payload FROM outbox WHERE id > ? ORDER BY id",
-                                      (self.seen,)).fetchall()  # fmt: skip
+        rows = peek(self.target, "SELECT id, lane, kind, ticket_id, payload FROM outbox WHERE id > ? ORDER BY id",
+                    (self.seen,))  # fmt: skip
         if rows:
-            self.seen = rows[-1][0]
-        return [(ticket_id, decode(kind, lane, payload)) for _, lane, kind, ticket_id, payload in rows]
+            self.seen = rows[-1]["id"]
+        return [(row["ticket_id"], decode(row["kind"], row["lane"], row["payload"])) for row in rows]
 
 
 async def a_user(store: Store, lang: str = "ru") -> User:

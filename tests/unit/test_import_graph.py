@@ -17,8 +17,8 @@ BOT = Path(__file__).resolve().parents[2] / "bot"
 # handler; the rest of bot.escalation, its service and screens included, is a feature). Keep in step with
 # ARCHITECTURE.md.
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("bot", "bot.paths", "bot.clock", "bot.settings", "bot.yamlfile", "bot.logs", "bot.common", "bot.text",
-              "bot.ui", "bot.floodgate", "bot.ratelimit", "bot.i18n.languages", "bot.i18n.transliterate",
+    ("base", ("bot", "bot.paths", "bot.clock", "bot.settings", "bot.dburl", "bot.yamlfile", "bot.logs", "bot.common",
+              "bot.text", "bot.ui", "bot.floodgate", "bot.ratelimit", "bot.i18n.languages", "bot.i18n.transliterate",
               "bot.stats.metrics", "bot.stats.report", "bot.leaflets.links", "bot.standin.models",
               "bot.standin.server")),
     ("content", ("bot.content", "bot.i18n", "bot.judgement")),  # the trained model ships with the content
