@@ -21,7 +21,7 @@ def cmd_export_labels(args: argparse.Namespace, settings: Settings) -> int:
         print(f"helpline export-labels: off. The NGO turns it on with {ENV_PREFIX}EXPORT_LABELS=true; the bot then "
               "tells its users so in its privacy text (/forget).", file=sys.stderr)  # fmt: skip
         return 2
-    if not settings.database.exists():
+    if settings.database_url is None and not settings.database.exists():
         print(f"helpline export-labels: no database at {settings.database} ({ENV_PREFIX}DATABASE)", file=sys.stderr)
         return 2
     out = Path(args.out)
@@ -31,7 +31,7 @@ def cmd_export_labels(args: argparse.Namespace, settings: Settings) -> int:
     source = {language.code: language.source for language in load_languages().languages}
 
     async def read() -> tuple[list[str], Counter[str]]:
-        store = Store(settings.database)
+        store = Store(settings.store_target())
         await store.open()
         try:
             return await export_labels(store, settings.content_dir, settings.retention_days, source, args.lang)

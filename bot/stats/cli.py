@@ -23,12 +23,12 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from bot.stats.service import read_stats
     from bot.storage import Store
 
-    if not settings.database.exists():
+    if settings.database_url is None and not settings.database.exists():
         print(f"helpline stats: no database at {settings.database} (HELPLINE_DATABASE)", file=sys.stderr)
         return 2
 
     async def read() -> Stats:
-        store = Store(settings.database)
+        store = Store(settings.store_target())
         await store.open()
         try:
             return await read_stats(store, args.since)
