@@ -117,6 +117,19 @@ class PerChatProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
+class HelplineApplication(HelplineApp):
+    """python-telegram-bot's Application, without its memory of every chat and user id it ever saw.
+
+    The Application marks each update's chat and user for its persistence's next save; the sets are emptied
+    only by that save, which never comes without a persistence (the bot keeps its state in its own database).
+    They grew by some 300 bytes per distinct user, for as long as the process lives.
+    """
+
+    def _mark_for_persistence_update(self, *, update: object | None = None, job: Any = None) -> None:
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
+
+
 TICKET_COMMANDS = ["claim", "close", "transfer", "note", "say"]
 OPERATOR_COMMANDS = [*TICKET_COMMANDS, "queue", "oncall", "offcall", "stats"]
 
@@ -156,6 +169,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, content
     )
     application = (
         ApplicationBuilder()
+        .application_class(HelplineApplication)
         .bot(bot)
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatProcessor())

@@ -35,7 +35,7 @@ async def private_message(update: Update, context: Context) -> None:
     user, t = await session(context, update)
     live = await svc.escalation.live_ticket(user)
     text = message.text or message.caption or ""
-    verdict = svc.triage.classify(text, lang_hint=user.lang) if text else None
+    verdict = context.classify(text, lang_hint=user.lang) if text else None  # once per update, the guard's too
     urgent = bool(verdict and verdict.urgent)
     if live is not None:
         if not urgent and user.awaiting == offers.AWAITING_OFFER:

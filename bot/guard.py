@@ -53,7 +53,7 @@ async def before(update: Update, context: Context) -> None:
     if chat is None or not _private(update) or update.effective_user is None:
         return
     admitted, warn = svc.flood.admit(update.effective_user.id, time.monotonic(), button=query is not None)
-    if admitted or _always(update, svc):
+    if admitted or _always(update, context):
         return
     log.info("update %s: flood from one user; dropped", update.update_id)
     if query is not None:
@@ -64,7 +64,7 @@ async def before(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def _always(update: Update, svc: Services) -> bool:
+def _always(update: Update, context: Context) -> bool:
     """What goes through a flood: hiding the chat, and a message that signals danger."""
     query = update.callback_query
     if query is not None:  # and "yes, I am in danger right now"
@@ -75,7 +75,7 @@ def _always(update: Update, svc: Services) -> bool:
     text = message.text or message.caption or ""
     if text.split(maxsplit=1)[:1] and text.split(maxsplit=1)[0].split("@")[0].lower() == "/hide":
         return True
-    return bool(text) and svc.triage.classify(text).band != "none"  # the bot must ask, if not open a ticket
+    return bool(text) and context.classify(text).band != "none"  # the bot must ask, if not open a ticket
 
 
 async def _slow_down(svc: Services, context: Context, chat_id: int) -> None:

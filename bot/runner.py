@@ -7,15 +7,18 @@ import hmac
 import logging
 import secrets
 import signal
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from aiohttp import web
 from telegram import Update
 
 from bot.durable import DurableBot, read_update
 from bot.services import SERVICES, HelplineApp
 from bot.settings import Settings
 from bot.stats.metrics import METRICS, Collect, Metrics, metrics_app_routes, serve_metrics, services_collector
+
+if TYPE_CHECKING:
+    from aiohttp import web  # imported by the webhook server only: polling never needs it
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name, not a secret
@@ -73,6 +76,7 @@ async def run_polling(application: HelplineApp, settings: Settings, stop: asynci
 
 def webhook_app(application: HelplineApp, path: str, secret: str) -> web.Application:
     """The webhook endpoint checks Telegram's secret header on every request; /healthz says we are up."""
+    from aiohttp import web
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -107,6 +111,7 @@ def webhook_app(application: HelplineApp, path: str, secret: str) -> web.Applica
 
 
 async def run_webhook(application: HelplineApp, settings: Settings, url: str, stop: asyncio.Event) -> None:
+    from aiohttp import web
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
     path = urlsplit(url).path or "/"
     await started(application)

@@ -3,6 +3,7 @@ hands them to the handlers (python-telegram-bot's ContextTypes)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from bot.storage import Store
 if TYPE_CHECKING:
     from bot.escalation.dispatcher import Dispatcher
     from bot.escalation.service import Escalation
-    from bot.escalation.triage import Triage
+    from bot.escalation.triage import Triage, TriageResult
     from bot.floodgate import FloodGate
     from bot.offers.scan import OfferChecker
 
@@ -50,13 +51,28 @@ class Services:
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """What every handler and job is given: python-telegram-bot's context, with the services at hand."""
+    """What every handler and job is given: python-telegram-bot's context, with the services at hand.
+
+    python-telegram-bot makes one context per update and hands the same one to every handler group, so what
+    the guard learns about an update is still there for the conversation.
+    """
+
+    _verdict: tuple[str, TriageResult] | None = None
 
     @property
     def svc(self) -> Services:
         found = self.bot_data[SERVICES]
         assert isinstance(found, Services)  # noqa: S101 - set once in post_init, before any update
         return found
+
+    def classify(self, text: str, lang_hint: str | None = None) -> TriageResult:
+        """`Triage.classify` of this update's text, run once however many handlers ask (the guard during a
+        flood, then the conversation). The hint only fills in a language the text does not show, so it is
+        applied to the one result rather than classifying again."""
+        if self._verdict is None or self._verdict[0] != text:
+            self._verdict = (text, self.svc.triage.classify(text))
+        verdict = self._verdict[1]
+        return verdict if verdict.lang or not lang_hint else dataclasses.replace(verdict, lang=lang_hint)
 
 
 CONTEXT_TYPES = ContextTypes(context=Context)

@@ -10,11 +10,10 @@ DIRECT = "direct"  # the source of a start without a leaflet
 async def started(store: Store, chat_id: int, lang: str | None, source: str | None, known_lang: str | None) -> None:
     """/start: the language and the leaflet it came from, when it names them; counted per source, language
     and day only, never linked to the user."""
+    named = {key: value for key, value in (("lang", lang), ("source", source)) if value is not None}
     async with store.tx() as tx:
-        if lang is not None:
-            await tx.users.update(chat_id, lang=lang)
-        if source is not None:
-            await tx.users.update(chat_id, source=source)
+        if named:  # one statement for both
+            await tx.users.update(chat_id, **named)
         await tx.stats.count_start(source or DIRECT, lang or known_lang or "unknown")
 
 
