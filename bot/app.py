@@ -222,7 +222,7 @@ def register_handlers(application: HelplineApp, settings: Settings, group: int) 
         CallbackQueryHandler(privacy.hide, pattern=r"^hide$"),
         CallbackQueryHandler(privacy.forget_button, pattern=r"^f:(yes|no)$"),
         CallbackQueryHandler(offers.button, pattern=r"^o:"),
-        CallbackQueryHandler(conversation.confirm_button, pattern=r"^cf:"),
+        CallbackQueryHandler(escalation.confirm_button, pattern=r"^cf:"),
         CallbackQueryHandler(stale_button),
         MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.private_message),
         MessageHandler(private & filters.COMMAND, conversation.private_message),
