@@ -343,11 +343,8 @@ async def on_error(update: object, context: Context) -> None:
         svc = context.svc
         async with svc.store.read() as tx:
             user = await tx.users.get(update.effective_chat.id)
-        t = svc.translator(user.lang if user else None)
-        notice = t.gettext("Sorry, something went wrong on our side. Here is the main menu.")
-        sent = await context.bot.send_message(update.effective_chat.id,
-                                              notice + "\n\n" + t.text(svc.content.guidance.welcome),
-                                              reply_markup=screens.main_menu(svc.content, t).markup())  # fmt: skip
+        sorry = screens.apology(svc.content, svc.translator(user.lang if user else None))
+        sent = await context.bot.send_message(update.effective_chat.id, sorry.text, reply_markup=sorry.markup())
         await remember(svc, update.effective_chat.id, sent.message_id)  # "Hide this chat" must find it too
     except Exception as apology_error:  # the apology must never raise in its turn
         log.error("trace %s: could not apologise (%s)", trace, type(apology_error).__name__)
