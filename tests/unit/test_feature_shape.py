@@ -1,6 +1,7 @@
 """Every feature has the same shape (ARCHITECTURE.md): its `service.py` and `screens.py` know nothing of
 Telegram; its `handlers.py` builds no text or keyboard (that is the screens' job) and opens no transaction
-(that is the service's). Read from the source with ast, like the import graph, so a slip fails here.
+(that is the service's); the wiring (`messaging`, `guard`, `app`, `conversation`) translates no text either.
+Read from the source with ast, like the import graph, so a slip fails here.
 """
 
 from __future__ import annotations
