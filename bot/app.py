@@ -222,7 +222,7 @@ def register_handlers(application: HelplineApp, settings: Settings, group: int) 
         CallbackQueryHandler(privacy.hide, pattern=r"^hide$"),
         CallbackQueryHandler(privacy.forget_button, pattern=r"^f:(yes|no)$"),
         CallbackQueryHandler(offers.button, pattern=r"^o:"),
-        CallbackQueryHandler(conversation.confirm_button, pattern=r"^cf:"),
+        CallbackQueryHandler(escalation.confirm_button, pattern=r"^cf:"),
         CallbackQueryHandler(stale_button),
         MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.private_message),
         MessageHandler(private & filters.COMMAND, conversation.private_message),
@@ -343,11 +343,8 @@ async def on_error(update: object, context: Context) -> None:
         svc = context.svc
         async with svc.store.read() as tx:
             user = await tx.users.get(update.effective_chat.id)
-        t = svc.translator(user.lang if user else None)
-        notice = t.gettext("Sorry, something went wrong on our side. Here is the main menu.")
-        sent = await context.bot.send_message(update.effective_chat.id,
-                                              notice + "\n\n" + t.text(svc.content.guidance.welcome),
-                                              reply_markup=screens.main_menu(svc.content, t).markup())  # fmt: skip
+        sorry = screens.apology(svc.content, svc.translator(user.lang if user else None))
+        sent = await context.bot.send_message(update.effective_chat.id, sorry.text, reply_markup=sorry.markup())
         await remember(svc, update.effective_chat.id, sent.message_id)  # "Hide this chat" must find it too
     except Exception as apology_error:  # the apology must never raise in its turn
         log.error("trace %s: could not apologise (%s)", trace, type(apology_error).__name__)

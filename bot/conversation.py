@@ -21,11 +21,10 @@ from bot.escalation.service import AWAITING_TICKET
 from bot.escalation.triage import TriageResult
 from bot.guidance import service as guidance
 from bot.guidance.handlers import not_understood
-from bot.messaging import session, show, stale_button
+from bot.messaging import session, show
 from bot.offers import handlers as offers
 from bot.services import Context
 from bot.storage.users import User
-from bot.ui import CONFIRM
 
 
 async def private_message(update: Update, context: Context) -> None:
@@ -85,27 +84,3 @@ async def _ask(update: Update, context: Context, user: User, message: Message, v
     offer = offers.looks_like_an_offer(message, user.awaiting)  # a "no" then shows the offer's check
     await context.svc.escalation.confirms.ask(user, escalation.incoming(update, message), verdict, offer=offer)
 
-
-async def confirm_button(update: Update, context: Context) -> None:
-    """The answer to "Are you in danger right now?": Yes opens an urgent ticket (its answer comes through the
-    outbox); No carries on where the message would have gone: the check of the offer it was, else the menu."""
-    query = update.callback_query
-    assert query is not None and query.data is not None  # noqa: S101 - registered for cf: buttons
-    svc = context.svc
-    answer, _, number = query.data.removeprefix(CONFIRM).partition(":")
-    if answer not in ("y", "n") or not number.isdigit():
-        await stale_button(update, context)
-        return
-    user, t = await session(context, update)
-    await query.answer()
-    confirms = context.svc.escalation.confirms
-    if answer == "y":
-        await confirms.yes(user, int(number), update.update_id)
-        return
-    asked = await confirms.no(user, int(number), update.update_id)
-    if t is None:
-        await show(context, user.chat_id, screens.language_picker(svc.translators()))
-    elif asked is not None and asked.offer and asked.text and asked.message_id is not None:
-        await offers.show_check(context, user, t, asked.text, asked.message_id)
-    else:
-        await show(context, user.chat_id, screens.main_menu(svc.content, t))

@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from bot import screens
 from bot.services import Context, Services
 from bot.ui import CONFIRM, HIDE
 
@@ -81,7 +82,7 @@ def _always(update: Update, context: Context) -> bool:
 async def _slow_down(svc: Services, context: Context, chat_id: int) -> None:
     t = svc.translator(await _lang(svc, chat_id))
     try:
-        sent = await context.bot.send_message(chat_id, t.gettext("You are writing very fast. Please wait a minute."))
+        sent = await context.bot.send_message(chat_id, screens.slow_down(t))
     except TelegramError as error:
         log.info("could not ask a user to slow down (%s)", type(error).__name__)
         return
@@ -95,9 +96,7 @@ async def _answer_query(svc: Services, context: Context, update: Update, *, slow
     chat = update.effective_chat
     t = svc.translator(await _lang(svc, chat.id) if chat is not None else None)
     try:
-        text = t.gettext("You are writing very fast. Please wait a minute.") if slow_down else \
-            t.gettext("This menu has changed.")  # fmt: skip
-        await query.answer(text)
+        await query.answer(screens.slow_down(t) if slow_down else screens.menu_changed(t))
     except TelegramError as error:
         log.info("could not answer a callback query (%s)", type(error).__name__)
 

@@ -8,7 +8,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n.catalogs import Translator
-from bot.screens import main_menu
+from bot.screens import menu_changed, stale_menu
 from bot.services import Context, Services
 from bot.storage.users import User
 from bot.ui import Screen
@@ -73,8 +73,7 @@ async def stale_button(update: Update, context: Context) -> None:
     assert query is not None  # noqa: S101
     svc = context.svc
     _, t = await session(context, update)
-    await query.answer(t.gettext("This menu has changed."))
+    await query.answer(menu_changed(t))
     chat = update.effective_chat
     if chat is not None and chat.type == "private":
-        notice = t.gettext("This menu has changed. Here is the main menu.")
-        await show(context, chat.id, main_menu(svc.content, t, notice=notice))
+        await show(context, chat.id, stale_menu(svc.content, t))

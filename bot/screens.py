@@ -44,3 +44,22 @@ def language_picker(translators: list[Translator]) -> Screen:
     hide = " / ".join(dict.fromkeys(t.gettext("Hide this chat") for t in translators))
     rows.append([Button(hide, HIDE)])
     return Screen(greeting, rows)
+
+
+def menu_changed(t: Translator) -> str:
+    """The answer to a button the bot can no longer use (from before a restart or a content change)."""
+    return t.gettext("This menu has changed.")
+
+
+def stale_menu(content: Content, t: Translator) -> Screen:
+    return main_menu(content, t, notice=t.gettext("This menu has changed. Here is the main menu."))
+
+
+def slow_down(t: Translator) -> str:
+    """Once to someone writing faster than the flood gate lets through (as a message, or a button's answer)."""
+    return t.gettext("You are writing very fast. Please wait a minute.")
+
+
+def apology(content: Content, t: Translator) -> Screen:
+    """After an error on the bot's side: sorry, and the main menu."""
+    return main_menu(content, t, notice=t.gettext("Sorry, something went wrong on our side. Here is the main menu."))

@@ -34,7 +34,8 @@ from telegram.error import (
 )
 
 from bot.content.bundle import Content
-from bot.escalation.screens import MAX_CARD, card, topic_title, transcript
+from bot.escalation import screens
+from bot.escalation.screens import LONG_CARD_NOTE, MAX_CARD, card, topic_title, transcript
 from bot.storage import Store, Tx
 from bot.storage.outbox import (
     Card,
@@ -64,7 +65,6 @@ TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units
 # over within it (the replica test's target is 30 s).
 LEASE = dt.timedelta(seconds=10)
 RENEW_EVERY = 3.0  # seconds
-LONG_CARD_NOTE = "The user's words are too long for one message: they are in the file below."
 
 
 @dataclass(frozen=True)
@@ -315,7 +315,7 @@ class Dispatcher:
             elif item.ticket_id is not None and not (isinstance(message, GroupText) and message.notice):
                 ticket = await tx.tickets.get(item.ticket_id)
                 if ticket is not None and not await tx.tickets.audited(ticket.id, "set aside", detail):
-                    text = f"Ticket #{ticket.id}: {self._what_failed(message)} ({failure.reason.replace('_', ' ')})."
+                    text = screens.not_delivered(ticket.id, message, failure.reason)
                     await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True), ticket.id)
             if item.ticket_id is not None:
                 await tx.tickets.audit(item.ticket_id, None, "set aside", detail)
@@ -324,22 +324,6 @@ class Dispatcher:
         log.warning("outbox row %s (%s, ticket %s) set aside: %s%s", item.id, item.kind, item.ticket_id,
                     failure.reason, f" ({item.problem})" if item.problem else "")  # fmt: skip
 
-    @staticmethod
-    def _what_failed(message: OutboxMessage | None) -> str:
-        match message:
-            case None:
-                return "a queued message of an older version could not be read; /queue lists the ticket"
-            case UserText() | UserCopy():
-                return "a message to the user could not be delivered; please send it again in another form"
-            case Ping():
-                return (f"operator {message.chat_id} could not be pinged: they need to open a private "
-                        f"chat with the bot and press Start")  # fmt: skip
-            case Card():
-                return "its card could not be shown; /queue lists the ticket"
-            case CardRefresh():
-                return "its card could not be updated"
-        return "a message for the operators could not be shown here"
-
     async def _user_blocked(self, tx: Tx, item: OutboxItem) -> None:
         """The user blocked the bot: the ticket says so, and the operators are told."""
         ticket = await tx.tickets.get(item.ticket_id) if item.ticket_id is not None else None
@@ -347,14 +331,12 @@ class Dispatcher:
             return
         await tx.tickets.set_fields(item.ticket_id, user_blocked=1)
         await tx.tickets.audit(item.ticket_id, None, "user blocked the bot")
-        text = f"Ticket #{item.ticket_id}: the user has blocked the bot; messages cannot reach them."
+        text = screens.user_blocked(item.ticket_id)
         await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True), item.ticket_id)
         await tx.outbox.add(CardRefresh(chat_id=self.group), item.ticket_id)
 
     async def _erase_left_to_people(self, tx: Tx, item: OutboxItem, failure: Failure) -> None:
-        # No right to delete topics or messages, or they are older than Telegram allows: people must.
-        text = (f"Ticket #{item.ticket_id}: the bot could not delete its topic or messages here "
-                f"({failure.reason.replace('_', ' ')}). Please delete them by hand.")  # fmt: skip
+        text = screens.erase_left_to_people(item.ticket_id, failure.reason)
         await tx.outbox.add(GroupText(chat_id=self.group, text=text, notice=True))
 
     async def _stored_text(self, item: OutboxItem, message: UserCopy | GroupCopy) -> After:
@@ -373,7 +355,7 @@ class Dispatcher:
         # The user's message is gone (hidden): what was stored of it still reaches the operators.
         shown = text or f"({stored[0].kind if stored else 'message'})"
         thread, reply_to = self._place(ticket)
-        relayed = await self.bot.send_message(message.chat_id, f"(user, copy unavailable) {shown}",
+        relayed = await self.bot.send_message(message.chat_id, screens.copy_unavailable(shown),
                                               message_thread_id=thread, reply_to_message_id=reply_to)  # fmt: skip
         return _relayed(relayed.message_id, ticket.id)
 
@@ -465,7 +447,7 @@ class Dispatcher:
         words = transcript(ticket, messages, self.content.rota.zone).encode("utf-8")
         thread, reply_to = self._place(ticket)
         sent = await self.bot.send_document(message.chat_id, InputFile(words, filename=f"ticket-{ticket.id}.txt"),
-                                            caption=f"Ticket #{ticket.id}: the user's words in full.",
+                                            caption=screens.transcript_caption(ticket.id),
                                             message_thread_id=thread, reply_to_message_id=reply_to)  # fmt: skip
         return _relayed(sent.message_id, ticket.id)
 

@@ -13,10 +13,12 @@ from bot.escalation.judged import Judged
 from bot.escalation.screens import LABELS, REFUSAL
 from bot.escalation.service import GroupPlace, Incoming, OperatorAction
 from bot.messaging import remember, session, show, stale_button
+from bot.offers import handlers as offers
+from bot.screens import main_menu
 from bot.services import Context
 from bot.storage.tickets import Label, Ticket
 from bot.storage.users import User
-from bot.ui import COUNTRY, OPERATOR
+from bot.ui import CONFIRM, COUNTRY, OPERATOR
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,28 @@ async def country_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     await show(context, user.chat_id, screens.country_numbers(context.svc.content, t, country))
+
+
+async def confirm_button(update: Update, context: Context) -> None:
+    """The answer to "Are you in danger right now?": Yes opens an urgent ticket (its answer comes through the
+    outbox); No carries on where the message would have gone: the check of the offer it was, else the menu."""
+    query = update.callback_query
+    assert query is not None and query.data is not None  # noqa: S101 - registered for cf: buttons
+    answer, _, number = query.data.removeprefix(CONFIRM).partition(":")
+    if answer not in ("y", "n") or not number.isdigit():
+        await stale_button(update, context)
+        return
+    user, t = await session(context, update)
+    await query.answer()
+    confirms = context.svc.escalation.confirms
+    if answer == "y":
+        await confirms.yes(user, int(number), update.update_id)
+        return
+    asked = await confirms.no(user, int(number), update.update_id)
+    if asked is not None and asked.offer and asked.text and asked.message_id is not None:
+        await offers.show_check(context, user, t, asked.text, asked.message_id)
+    else:
+        await show(context, user.chat_id, main_menu(context.svc.content, t))
 
 
 # -- operators --------------------------------------------------------------------------------------

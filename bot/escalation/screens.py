@@ -15,10 +15,12 @@ from bot.content.bundle import Content
 from bot.content.operators import WEEKDAYS
 from bot.i18n.catalogs import Translator
 from bot.screens import footer, has_ambulance
+from bot.storage.outbox import Card, CardRefresh, OutboxMessage, Ping, UserCopy, UserText
 from bot.storage.tickets import Label, Ticket, TicketMessage
 from bot.ui import CONFIRM, COUNTRY, HIDE, LABEL, OPERATOR, TALK, Button, Screen
 
 MAX_CARD = 4000  # under Telegram's 4,096, leaving room for the header
+LONG_CARD_NOTE = "The user's words are too long for one message: they are in the file below."
 STATE_ICONS = {"open": "🔴", "claimed": "🟡", "closed": "✅"}
 LABELS: dict[Label, str] = {"real": "Real danger", "noturgent": "Not urgent", "wrongcat": "Wrong category"}
 REFUSAL = "Only the helpline's operators can do this."
@@ -210,6 +212,10 @@ def transcript(ticket: Ticket, messages: list[TicketMessage], zone: dt.tzinfo) -
     return "\n".join(lines) + "\n"
 
 
+def transcript_caption(ticket_id: int) -> str:
+    return f"Ticket #{ticket_id}: the user's words in full."
+
+
 def queue_text(tickets: list[Ticket], now: dt.datetime) -> str:
     if not tickets:
         return "The queue is empty."
@@ -333,3 +339,42 @@ def on_call(going_on: bool) -> str:
 def not_relayed(ticket_id: int) -> str:
     """An operator wrote in a closed ticket's topic."""
     return f"Ticket #{ticket_id} is closed; the user will not get this."
+
+
+# -- the dispatcher's notices about its own failed deliveries -----------------------------------------
+
+
+def not_delivered(ticket_id: int, message: OutboxMessage | None, reason: str) -> str:
+    """A row set aside (never retried): what failed, and why in Telegram's words."""
+    return f"Ticket #{ticket_id}: {_what_failed(message)} ({reason.replace('_', ' ')})."
+
+
+def _what_failed(message: OutboxMessage | None) -> str:
+    match message:
+        case None:
+            return "a queued message of an older version could not be read; /queue lists the ticket"
+        case UserText() | UserCopy():
+            return "a message to the user could not be delivered; please send it again in another form"
+        case Ping():
+            return (f"operator {message.chat_id} could not be pinged: they need to open a private "
+                    f"chat with the bot and press Start")  # fmt: skip
+        case Card():
+            return "its card could not be shown; /queue lists the ticket"
+        case CardRefresh():
+            return "its card could not be updated"
+    return "a message for the operators could not be shown here"
+
+
+def user_blocked(ticket_id: int) -> str:
+    return f"Ticket #{ticket_id}: the user has blocked the bot; messages cannot reach them."
+
+
+def erase_left_to_people(ticket_id: int | None, reason: str) -> str:
+    """No right to delete topics or messages, or they are older than Telegram allows: people must."""
+    return (f"Ticket #{ticket_id}: the bot could not delete its topic or messages here "
+            f"({reason.replace('_', ' ')}). Please delete them by hand.")  # fmt: skip
+
+
+def copy_unavailable(shown: str) -> str:
+    """A user's message Telegram no longer copies (they hid it): what was stored of it."""
+    return f"(user, copy unavailable) {shown}"

@@ -1,6 +1,7 @@
 """Every feature has the same shape (ARCHITECTURE.md): its `service.py` and `screens.py` know nothing of
 Telegram; its `handlers.py` builds no text or keyboard (that is the screens' job) and opens no transaction
-(that is the service's). Read from the source with ast, like the import graph, so a slip fails here.
+(that is the service's); the wiring (`messaging`, `guard`, `app`, `conversation`) translates no text either.
+Read from the source with ast, like the import graph, so a slip fails here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import pytest
 BOT = Path(__file__).resolve().parents[2] / "bot"
 PLAIN = sorted([*BOT.rglob("service.py"), *BOT.rglob("screens.py")])  # bot/screens.py, the shared one, too
 HANDLERS = sorted([*BOT.rglob("handlers.py"), BOT / "privacy" / "retention.py"])  # retention: a job's handler
+WIRING = [BOT / "messaging.py", BOT / "guard.py", BOT / "app.py", BOT / "conversation.py"]  # they show screens only
 
-TRANSLATE = {"gettext", "ngettext", "pgettext", "npgettext"}  # a handler that translates is writing a text
+# A handler that translates is writing a text: a msgid of the catalogs, or content (Translator.text).
+TRANSLATE = {"gettext", "ngettext", "pgettext", "npgettext", "text"}
 BUILD = {"Screen", "Button", "InlineKeyboardMarkup", "InlineKeyboardButton"}
 OPEN = {"tx", "read", "autocommit"}  # Store's ways into the database
 
@@ -51,6 +54,11 @@ def built_in_handler(source: str) -> list[str]:
     return [f"line {line}: {what}" for line, _, what in sorted(found)]
 
 
+def translated(source: str) -> list[str]:
+    """Texts translated (the screens' job) in wiring, which unlike a handler may open a transaction."""
+    return [line for line in built_in_handler(source) if line.split(": ", 1)[1].removesuffix("()") in TRANSLATE]
+
+
 def test_there_is_something_to_check() -> None:
     names = {_name(path) for path in PLAIN + HANDLERS}
     assert {"bot/escalation/screens.py", "bot/privacy/service.py", "bot/privacy/screens.py", "bot/stats/service.py",
@@ -65,6 +73,11 @@ def test_services_and_screens_know_no_telegram(path: Path) -> None:
 @pytest.mark.parametrize("path", HANDLERS, ids=_name)
 def test_handlers_build_no_texts_and_open_no_transactions(path: Path) -> None:
     assert built_in_handler(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", WIRING, ids=_name)
+def test_wiring_translates_no_texts(path: Path) -> None:
+    assert translated(path.read_text(encoding="utf-8")) == []
 
 
 def test_the_checks_see_what_they_look_for() -> None:
@@ -82,3 +95,11 @@ def test_the_checks_see_what_they_look_for() -> None:
     assert built_in_handler(handler) == [
         "line 2: gettext()", "line 3: Screen()", "line 4: InlineKeyboardMarkup()", "line 4: InlineKeyboardButton()",
         "line 4: gettext()", "line 5: async with ….tx()"]  # fmt: skip
+    wiring = (
+        "async def stale_button(update, context):\n"
+        "    await query.answer(t.gettext('This menu has changed.'))\n"
+        "    async with svc.store.read() as tx:\n"
+        "        user = await tx.users.get(chat_id)\n"
+        "    await context.bot.send_message(chat_id, notice + t.text(svc.content.guidance.welcome))\n"
+    )
+    assert translated(wiring) == ["line 2: gettext()", "line 5: text()"]
