@@ -60,7 +60,6 @@ async def test_every_replica_delivers_the_outbox_once_each_lane_in_order(standin
         assert [m["text"] for m in standin.bot_messages(user)] == [f"{user} {n}" for n in range(4)]
     assert [m["text"] for m in standin.bot_messages(GROUP_ID)] == [f"group {n}" for n in range(4)]
     assert sum(d.delivered for d in dispatchers) == 28
-    assert sum(d.delivered > 0 for d in dispatchers) >= 2, "the replicas share the work"
 
 
 async def test_a_dead_senders_lane_is_taken_over_when_its_claim_runs_out(standin: StandIn,
