@@ -42,8 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
-from aiohttp import web  # noqa: E402
 
+from bot.standin.balancer import start_balancer  # noqa: E402
 from bot.standin.server import StandIn  # noqa: E402
 from bot.storage import Store  # noqa: E402
 
@@ -159,33 +159,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def balancer(ports: list[int], http: aiohttp.ClientSession) -> tuple[web.AppRunner, str]:
-    """Each webhook to the next replica in turn (the next again if one fails), as nginx or Caddy would."""
-    turn = itertools.count()
-
-    async def receive(request: web.Request) -> web.Response:
-        body = await request.read()
-        first = next(turn)
-        for step in range(len(ports)):
-            port = ports[(first + step) % len(ports)]
-            try:
-                async with http.post(f"http://127.0.0.1:{port}/telegram", data=body, headers={
-                        "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}) as answer:
-                    if answer.status < 300:
-                        return web.Response(text=await answer.text())
-            except aiohttp.ClientError:
-                continue
-        return web.Response(status=502)
-
-    app = web.Application()
-    app.router.add_post("/telegram", receive)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    return runner, f"http://127.0.0.1:{port}/telegram"
-
-
 async def fresh_postgres(server: str, name: str, *, drop: bool = False) -> str:
     """A new database `name` on the server of `server` (dropped first if it is there); its URL."""
     import asyncpg
@@ -207,7 +180,7 @@ async def drive(command: list[str], env: dict[str, str], seconds: float, rate: f
     if replicas:
         async with aiohttp.ClientSession() as http:
             ports = [free_port() for _ in range(replicas)]
-            runner, url = await balancer(ports, http)
+            runner, url = await start_balancer(lambda: ports, http, SECRET)
             try:
                 return await _drive(command, env, seconds, rate, load, urgent, tickets_before, (ports, url))
             finally:

@@ -10,7 +10,6 @@ HELPLINE_REPLICA_KILLS sets the number of kills (CI: 4, one at each point; the i
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import signal
 import socket
@@ -26,6 +25,7 @@ import pytest
 from aiohttp import web
 from support.harness import GROUP_ID, OPERATORS, TOKEN, Person
 
+from bot.standin.balancer import start_balancer
 from bot.standin.server import StandIn
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
@@ -161,43 +161,13 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-async def balancer(replicas: list[Replica], http: aiohttp.ClientSession) -> tuple[web.AppRunner, str]:
-    """Each webhook to the next replica in turn; one that is down is passed over (a 502 when all are)."""
-    turn = itertools.count()
-
-    async def receive(request: web.Request) -> web.Response:
-        body = await request.read()
-        first = next(turn)
-        for step in range(len(replicas)):
-            replica = replicas[(first + step) % len(replicas)]
-            if not replica.alive():
-                continue
-            try:
-                async with http.post(f"http://127.0.0.1:{replica.port}/telegram", data=body,
-                                     headers={"Content-Type": "application/json",
-                                              "X-Telegram-Bot-Api-Secret-Token": SECRET}) as answer:  # fmt: skip
-                    if answer.status < 300:
-                        return web.Response(text=await answer.text())
-            except (aiohttp.ClientError, TimeoutError):
-                continue
-        return web.Response(status=502, text="no replica")
-
-    app = web.Application()
-    app.router.add_post("/telegram", receive)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    return runner, f"http://127.0.0.1:{port}/telegram"
-
-
 async def test_three_replicas_lose_nothing_and_double_nothing_when_one_is_killed(
     standin: StandIn, database: Path, database_url: str, http: aiohttp.ClientSession,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     kills = int(os.environ.get("HELPLINE_REPLICA_KILLS", "4"))
     replicas: list[Replica] = []
-    runner, url = await balancer(replicas, http)
+    runner, url = await start_balancer(lambda: [r.port for r in replicas if r.alive()], http, SECRET)
     replicas += [Replica(n, standin, database, database_url, url) for n in range(3)]
     takeovers: list[float] = []
     people: list[tuple[Person, str]] = []

@@ -20,7 +20,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("bot", "bot.paths", "bot.clock", "bot.settings", "bot.dburl", "bot.yamlfile", "bot.logs", "bot.common",
               "bot.text", "bot.ui", "bot.floodgate", "bot.ratelimit", "bot.i18n.languages", "bot.i18n.transliterate",
               "bot.stats.metrics", "bot.stats.report", "bot.leaflets.links", "bot.standin.models",
-              "bot.standin.server")),
+              "bot.standin.balancer", "bot.standin.server")),
     ("content", ("bot.content", "bot.i18n", "bot.judgement")),  # the trained model ships with the content
     ("storage", ("bot.storage",)),
     ("shared screens", ("bot.screens",)),
